@@ -1,0 +1,6 @@
+namespace Uploads.Runtime.Tests.TestGrains;
+
+public sealed class CounterState
+{
+    public List<string> Entries { get; set; } = [];
+}
