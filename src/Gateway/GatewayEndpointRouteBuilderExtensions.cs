@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+using Uploads.Gateway.Apis;
+
+namespace Uploads.Gateway;
+
+/// <summary>Maps the gateway's endpoints.</summary>
+public static class GatewayEndpointRouteBuilderExtensions
+{
+    /// <summary>Maps the v1 API, <c>/healthz/live</c>, <c>/healthz/ready</c> and <c>/openapi/v1.json</c>.</summary>
+    public static IEndpointRouteBuilder MapUploadsGateway(this IEndpointRouteBuilder routes)
+    {
+        routes.MapUploadsApi();
+        routes.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
+        routes.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(GatewayServiceCollectionExtensions.ReadyTag) });
+        routes.MapOpenApi();
+        return routes;
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Uploads.Gateway.Health;
+using Uploads.Gateway.Problems;
+
+namespace Uploads.Gateway;
+
+/// <summary>Registers the HTTP gateway's services.</summary>
+public static class GatewayServiceCollectionExtensions
+{
+    /// <summary>The health check tag of the checks <c>/healthz/ready</c> runs.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>Adds problem details (with a <c>code</c> on every error), the exception handler, health checks and OpenAPI.</summary>
+    public static IServiceCollection AddUploadsGateway(this IServiceCollection services)
+    {
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // Errors the framework produces itself (an unknown route, say) get a code from the catalogue too.
+            if (!context.ProblemDetails.Extensions.ContainsKey("code") &&
+                UploadErrors.ForStatus(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode) is { } error)
+            {
+                context.ProblemDetails.Extensions["code"] = error.Code;
+            }
+        });
+        services.AddExceptionHandler<UploadsExceptionHandler>();
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
+        services.AddOpenApi();
+        return services;
+    }
+}

@@ -1,0 +1,7 @@
+namespace Uploads.Gateway.Problems;
+
+/// <summary>One entry of the error catalogue: a stable code, its HTTP status and its title.</summary>
+/// <param name="Status">The HTTP status code.</param>
+/// <param name="Code">The stable code clients branch on (API.md, "Errors").</param>
+/// <param name="Title">A short, fixed summary of the problem.</param>
+public sealed record ApiError(int Status, string Code, string Title);

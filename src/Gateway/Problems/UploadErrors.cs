@@ -1,0 +1,66 @@
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Uploads.Grains;
+
+namespace Uploads.Gateway.Problems;
+
+/// <summary>
+/// The one catalogue of errors the API answers with (API.md, "Errors"), and the one place problem details are
+/// made: every error response is <c>application/problem+json</c> with <c>status</c>, <c>title</c>, <c>detail</c>
+/// and the stable <c>code</c>.
+/// </summary>
+public static class UploadErrors
+{
+    public static readonly ApiError ValidationError = new(StatusCodes.Status400BadRequest, UploadErrorCodes.ValidationError, "The request is not valid.");
+    public static readonly ApiError InvalidChunk = new(StatusCodes.Status400BadRequest, UploadErrorCodes.InvalidChunk, "The chunk index is out of range.");
+    public static readonly ApiError ChunkSizeMismatch = new(StatusCodes.Status400BadRequest, UploadErrorCodes.ChunkSizeMismatch, "The chunk does not have the size its index requires.");
+    public static readonly ApiError DigestMismatch = new(StatusCodes.Status400BadRequest, "digest_mismatch", "The chunk does not match its digest.");
+    public static readonly ApiError Unauthorized = new(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication is required.");
+    public static readonly ApiError NotFound = new(StatusCodes.Status404NotFound, UploadErrorCodes.NotFound, "No such upload.");
+    public static readonly ApiError InvalidState = new(StatusCodes.Status409Conflict, UploadErrorCodes.InvalidState, "The operation is not allowed in the upload's state.");
+    public static readonly ApiError UploadIncomplete = new(StatusCodes.Status409Conflict, UploadErrorCodes.UploadIncomplete, "Chunks are missing.");
+    public static readonly ApiError UploadIdConflict = new(StatusCodes.Status409Conflict, UploadErrorCodes.UploadIdConflict, "An upload with this id exists with other parameters.");
+    public static readonly ApiError UploadAborted = new(StatusCodes.Status410Gone, UploadErrorCodes.UploadAborted, "The upload was aborted.");
+    public static readonly ApiError UploadExpired = new(StatusCodes.Status410Gone, UploadErrorCodes.UploadExpired, "The upload has expired.");
+    public static readonly ApiError LengthRequired = new(StatusCodes.Status411LengthRequired, "length_required", "Content-Length is required.");
+    public static readonly ApiError PayloadTooLarge = new(StatusCodes.Status413PayloadTooLarge, UploadErrorCodes.PayloadTooLarge, "The payload is too large.");
+    public static readonly ApiError StorageUnavailable = new(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "Storage is unavailable; retry later.");
+
+    /// <summary>How long a client should wait before retrying after a 503, in seconds.</summary>
+    public const int RetryAfterSeconds = 2;
+
+    private static readonly FrozenDictionary<string, ApiError> s_byCode = new[]
+    {
+        ValidationError, InvalidChunk, ChunkSizeMismatch, DigestMismatch, Unauthorized, NotFound, InvalidState,
+        UploadIncomplete, UploadIdConflict, UploadAborted, UploadExpired, LengthRequired, PayloadTooLarge, StorageUnavailable,
+    }.ToFrozenDictionary(e => e.Code);
+
+    private static readonly FrozenDictionary<int, ApiError> s_byStatus = new[]
+    {
+        ValidationError, Unauthorized, NotFound, LengthRequired, PayloadTooLarge, StorageUnavailable,
+    }.ToFrozenDictionary(e => e.Status);
+
+    /// <summary>The catalogue entry of <paramref name="code"/>.</summary>
+    public static ApiError ForCode(string code) =>
+        s_byCode.TryGetValue(code, out var error) ? error : throw new ArgumentException($"'{code}' is not in the error catalogue.", nameof(code));
+
+    /// <summary>The entry used for a bare status the framework produced (an unknown route, say), if there is one.</summary>
+    public static ApiError? ForStatus(int status) => s_byStatus.GetValueOrDefault(status);
+
+    /// <summary>A problem details result for <paramref name="error"/>.</summary>
+    public static ProblemHttpResult Problem(ApiError error, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        var members = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["code"] = error.Code };
+        return TypedResults.Problem(detail, statusCode: error.Status, title: error.Title, extensions: members);
+    }
+
+    /// <summary>A problem details result for a refusal of the grain.</summary>
+    public static ProblemHttpResult Problem(UploadException exception)
+    {
+        var extensions = exception.MissingChunks is { } missing
+            ? new Dictionary<string, object?> { ["missingChunks"] = missing.Select(r => new[] { r.First, r.Last }).ToArray() }
+            : null;
+        return Problem(ForCode(exception.Code), exception.Message, extensions);
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Uploads.Grains;
+using Uploads.Runtime;
+using Uploads.Storage;
+
+namespace Uploads.Gateway.Problems;
+
+/// <summary>
+/// Turns the exceptions that mean "the client's mistake" or "retry later" into problem details, so no such
+/// request ever sees a 500: refusals of the grain, an unavailable store, a state conflict that outlived its
+/// retries, and bodies the server could not read.
+/// </summary>
+internal sealed partial class UploadsExceptionHandler : IExceptionHandler
+{
+    private readonly ILogger<UploadsExceptionHandler> _logger;
+
+    public UploadsExceptionHandler(ILogger<UploadsExceptionHandler> logger)
+    {
+        _logger = logger;
+    }
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+    {
+        IResult? result = exception switch
+        {
+            UploadException refusal => UploadErrors.Problem(refusal),
+            StorageException { Code: StorageErrorCode.Unavailable } or InconsistentStateException => Unavailable(httpContext, exception),
+            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => UploadErrors.Problem(UploadErrors.PayloadTooLarge, bad.Message),
+            BadHttpRequestException bad => UploadErrors.Problem(UploadErrors.ValidationError, bad.Message),
+            _ => null,
+        };
+        if (result is null || httpContext.Response.HasStarted)
+        {
+            return false;
+        }
+
+        await result.ExecuteAsync(httpContext);
+        return true;
+    }
+
+    private IResult Unavailable(HttpContext httpContext, Exception exception)
+    {
+        LogUnavailable(_logger, httpContext.Request.Path, exception);
+        httpContext.Response.Headers.RetryAfter = UploadErrors.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return UploadErrors.Problem(UploadErrors.StorageUnavailable, "The store did not answer in time; nothing was half-done. Retry later.");
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "Storage unavailable while serving {Path}")]
+    private static partial void LogUnavailable(ILogger logger, PathString path, Exception exception);
+}

@@ -1,0 +1,14 @@
+namespace Uploads.Grains;
+
+/// <summary>Creates an upload. The caller has validated every field and chosen the chunk size.</summary>
+/// <param name="FileName">The file name, as the client gave it.</param>
+/// <param name="ContentType">The content type served with the file.</param>
+/// <param name="Size">The file's size in bytes.</param>
+/// <param name="ChunkSize">The size of every chunk but the last.</param>
+/// <param name="Metadata">The client's name-value pairs.</param>
+public sealed record CreateUploadCommand(
+    string FileName,
+    string ContentType,
+    long Size,
+    long ChunkSize,
+    IReadOnlyDictionary<string, string> Metadata);

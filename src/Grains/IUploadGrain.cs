@@ -1,0 +1,30 @@
+using Uploads.Runtime;
+
+namespace Uploads.Grains;
+
+/// <summary>
+/// One upload: its manifest, its state machine, the commits of its chunks and its completion. The key is
+/// <see cref="UploadKeys.GrainKey"/> of the tenant and upload id, so a tenant can only ever reach its own uploads.
+/// Chunk bytes never pass through the grain: the caller stages them in the block store and commits them here.
+/// Refusals are <see cref="UploadException"/>s with a code from <see cref="UploadErrorCodes"/>.
+/// </summary>
+public interface IUploadGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the upload, or returns it unchanged when it exists with the same parameters (else <c>upload_id_conflict</c>).</summary>
+    Task<CreateUploadResult> CreateAsync(CreateUploadCommand command, CancellationToken cancellationToken = default);
+
+    /// <summary>Reports the upload, finishing an interrupted completion first.</summary>
+    Task<UploadSnapshot> GetAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Checks that chunk <paramref name="index"/> of <paramref name="length"/> bytes may be written now and says where to stage it.</summary>
+    Task<ChunkTarget> BeginChunkAsync(int index, long length, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a staged block as the latest copy of its chunk; durable when the task completes.</summary>
+    Task<ChunkCommitResult> CommitChunkAsync(ChunkCommit commit, CancellationToken cancellationToken = default);
+
+    /// <summary>Commits every chunk, in index order, into one blob; idempotent once completed.</summary>
+    Task<UploadSnapshot> CompleteAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Aborts the upload and releases its bytes; idempotent once aborted.</summary>
+    Task AbortAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,16 @@
+namespace Uploads.Grains;
+
+/// <summary>The stable codes of the refusals of upload operations (API.md, "Errors"). The gateway maps them to HTTP.</summary>
+public static class UploadErrorCodes
+{
+    public const string ValidationError = "validation_error";
+    public const string InvalidChunk = "invalid_chunk";
+    public const string ChunkSizeMismatch = "chunk_size_mismatch";
+    public const string NotFound = "not_found";
+    public const string InvalidState = "invalid_state";
+    public const string UploadIncomplete = "upload_incomplete";
+    public const string UploadIdConflict = "upload_id_conflict";
+    public const string UploadAborted = "upload_aborted";
+    public const string UploadExpired = "upload_expired";
+    public const string PayloadTooLarge = "payload_too_large";
+}

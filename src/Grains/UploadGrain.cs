@@ -1,0 +1,442 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Uploads.Runtime;
+using Uploads.Storage;
+
+namespace Uploads.Grains;
+
+/// <summary>
+/// The grain of one upload. It holds the manifest header and the pages of parts in memory, validates every
+/// operation against them, and persists each change with a conditional write before acknowledging it.
+/// Storage is the source of truth: a write that finds another version (another activation wrote) makes the
+/// runtime discard this activation and retry the call on a fresh one.
+/// </summary>
+internal sealed partial class UploadGrain : Grain, IUploadGrain
+{
+    // Bounds the parallel reads and writes of pages at activation and completion.
+    private const int PageParallelism = 16;
+
+    private readonly IGrainContext _context;
+    private readonly IPersistentState<UploadManifest> _manifest;
+    private readonly IBlockStore _blocks;
+    private readonly TimeProvider _timeProvider;
+    private readonly UploadOptions _options;
+    private readonly ILogger<UploadGrain> _logger;
+
+    private IPersistentState<UploadPartPage>[] _pages = [];
+    private UploadPart?[] _parts = [];
+    private int _receivedCount;
+    private long _receivedBytes;
+    private DateTimeOffset? _lastAcceptedAt;
+
+    public UploadGrain(
+        IGrainContext context,
+        IBlockStore blocks,
+        TimeProvider timeProvider,
+        IOptions<UploadOptions> options,
+        ILogger<UploadGrain> logger)
+    {
+        _context = context;
+        _manifest = context.GetPersistentState<UploadManifest>(UploadKeys.ManifestStateName);
+        _blocks = blocks;
+        _timeProvider = timeProvider;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    private string BlobName => _context.GrainId.Key;
+
+    private UploadManifest Manifest => _manifest.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await _manifest.ReadStateAsync(cancellationToken);
+        if (_manifest.RecordExists)
+        {
+            await LoadPartsAsync(readStored: true, cancellationToken);
+        }
+    }
+
+    public async Task<CreateUploadResult> CreateAsync(CreateUploadCommand command, CancellationToken cancellationToken = default)
+    {
+        if (_manifest.RecordExists)
+        {
+            var existing = Manifest;
+            if (existing.FileName != command.FileName || existing.Size != command.Size ||
+                existing.ChunkSize != command.ChunkSize || existing.ContentType != command.ContentType)
+            {
+                throw new UploadException(UploadErrorCodes.UploadIdConflict, $"Upload '{existing.UploadId}' exists with other parameters.");
+            }
+
+            await EnsureCurrentAsync(cancellationToken);
+            return new CreateUploadResult(Snapshot(), Created: false);
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        var plan = ChunkPlan.FromChunkSize(command.Size, command.ChunkSize);
+        _manifest.State = new UploadManifest
+        {
+            UploadId = UploadIdOf(_context.GrainId),
+            FileName = command.FileName,
+            ContentType = command.ContentType,
+            Size = command.Size,
+            ChunkSize = plan.ChunkSize,
+            ChunkCount = plan.ChunkCount,
+            Metadata = new Dictionary<string, string>(command.Metadata),
+            State = ManifestState.Open,
+            CreatedAt = now,
+            StateChangedAt = now,
+        };
+        await WriteAsync(_manifest, cancellationToken);
+        await LoadPartsAsync(readStored: false, cancellationToken);
+        LogCreated(_logger, BlobName, command.Size, plan.ChunkCount);
+        return new CreateUploadResult(Snapshot(), Created: true);
+    }
+
+    public async Task<UploadSnapshot> GetAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureCurrentAsync(cancellationToken);
+        return Snapshot();
+    }
+
+    public async Task<ChunkTarget> BeginChunkAsync(int index, long length, CancellationToken cancellationToken = default)
+    {
+        await EnsureCurrentAsync(cancellationToken);
+        ThrowUnlessWritable();
+        ThrowUnlessValidChunk(index, length);
+        return new ChunkTarget(BlobName, BlockIds.New(index));
+    }
+
+    public async Task<ChunkCommitResult> CommitChunkAsync(ChunkCommit commit, CancellationToken cancellationToken = default)
+    {
+        await EnsureCurrentAsync(cancellationToken);
+        if (Manifest.State is ManifestState.Aborted or ManifestState.Expired)
+        {
+            // The caller staged a block after the bytes were released: release it too rather than strand it.
+            await TryReleaseStorageAsync(cancellationToken);
+        }
+
+        ThrowUnlessWritable();
+        ThrowUnlessValidChunk(commit.Index, commit.Size);
+        if (!StorageNames.IsValidBlockId(commit.BlockId) || commit.Sha256.Length != SHA256.HashSizeInBytes)
+        {
+            throw new ArgumentException("The commit names an invalid block id or digest.", nameof(commit));
+        }
+
+        var page = _pages[commit.Index / UploadPartPage.Size];
+        if (page.State.Sealed)
+        {
+            // Only completion seals a page, and this activation has not seen it: its view is stale.
+            throw new InconsistentStateException($"Page {commit.Index / UploadPartPage.Size} of {BlobName} is sealed while this activation holds the upload open.");
+        }
+
+        var previous = page.State.Parts.Find(p => p.Index == commit.Index);
+        if (previous?.BlockId == commit.BlockId)
+        {
+            // A retried commit of the block already recorded: nothing changes.
+            return new ChunkCommitResult(Snapshot(), Replaced: false);
+        }
+
+        var part = new UploadPart { Index = commit.Index, BlockId = commit.BlockId, Size = commit.Size, Sha256 = commit.Sha256 };
+        var now = _timeProvider.GetUtcNow();
+        if (previous is not null)
+        {
+            page.State.Parts.Remove(previous);
+        }
+
+        page.State.Parts.Add(part);
+        page.State.UpdatedAt = now;
+        await WriteAsync(page, cancellationToken);
+
+        // In-memory views change only once the write is durable.
+        Record(part, previous);
+        _lastAcceptedAt = now;
+        return new ChunkCommitResult(Snapshot(), Replaced: previous is not null);
+    }
+
+    public async Task<UploadSnapshot> CompleteAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureCurrentAsync(cancellationToken);
+        switch (Manifest.State)
+        {
+            case ManifestState.Completed:
+                return Snapshot();
+            case ManifestState.Aborted:
+            case ManifestState.Expired:
+                ThrowUnlessWritable();
+                break;
+        }
+
+        var missing = ChunkRange.FromSorted(Enumerable.Range(0, Manifest.ChunkCount).Where(i => _parts[i] is null));
+        if (missing.Count > 0)
+        {
+            throw new UploadException(UploadErrorCodes.UploadIncomplete, $"{Manifest.ChunkCount - _receivedCount} of {Manifest.ChunkCount} chunks are missing.", missing);
+        }
+
+        // Completing is durable before the storage commit, so whichever activation finds it finishes the job.
+        Manifest.State = ManifestState.Completing;
+        Manifest.StateChangedAt = _timeProvider.GetUtcNow();
+        await WriteAsync(_manifest, cancellationToken);
+        await FinishCompletionAsync(cancellationToken);
+        return Snapshot();
+    }
+
+    public async Task AbortAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureCurrentAsync(cancellationToken);
+        switch (Manifest.State)
+        {
+            case ManifestState.Completed:
+                throw new UploadException(UploadErrorCodes.InvalidState, "A completed upload cannot be aborted.");
+            case ManifestState.Expired:
+                throw new UploadException(UploadErrorCodes.UploadExpired, "The upload has expired.");
+            case ManifestState.Aborted when Manifest.StorageReleased:
+                return;
+            case ManifestState.Open:
+                // Aborted is durable before the bytes go, so no chunk is ever missing from an upload still open.
+                Manifest.State = ManifestState.Aborted;
+                Manifest.StateChangedAt = _timeProvider.GetUtcNow();
+                Manifest.StorageReleased = false;
+                await WriteAsync(_manifest, cancellationToken);
+                LogAborted(_logger, BlobName);
+                break;
+        }
+
+        // A failure here reaches the caller (503) and leaves the upload aborted but unreleased, so a retry releases it.
+        await _blocks.DeleteAsync(BlobName, cancellationToken);
+        Manifest.StorageReleased = true;
+        await WriteAsync(_manifest, cancellationToken);
+    }
+
+    private async Task EnsureCurrentAsync(CancellationToken cancellationToken)
+    {
+        if (!_manifest.RecordExists)
+        {
+            // Nothing to keep in memory for an id that does not exist.
+            _context.DeactivateOnIdle();
+            throw new UploadException(UploadErrorCodes.NotFound, "No such upload.");
+        }
+
+        if (Manifest.State == ManifestState.Completing)
+        {
+            await FinishCompletionAsync(cancellationToken);
+        }
+        else if (Manifest.State == ManifestState.Open && _timeProvider.GetUtcNow() >= ExpiresAt())
+        {
+            Manifest.State = ManifestState.Expired;
+            Manifest.StateChangedAt = ExpiresAt();
+            Manifest.StorageReleased = false;
+            await WriteAsync(_manifest, cancellationToken);
+            LogExpired(_logger, BlobName);
+            await TryReleaseStorageAsync(cancellationToken);
+        }
+    }
+
+    private async Task FinishCompletionAsync(CancellationToken cancellationToken)
+    {
+        // Sealing every page fences out a stale activation: its chunk commit either landed before the seal (and is
+        // read here, since the seal is conditional on the version read) or fails on the seal's new entity tag.
+        await Parallel.ForEachAsync(
+            _pages.Where(p => !p.State.Sealed),
+            new ParallelOptions { MaxDegreeOfParallelism = PageParallelism, CancellationToken = cancellationToken },
+            async (page, token) =>
+            {
+                page.State.Sealed = true;
+                await WriteAsync(page, token);
+            });
+
+        var blockIds = new string[Manifest.ChunkCount];
+        var digests = new byte[Manifest.ChunkCount * SHA256.HashSizeInBytes];
+        for (var i = 0; i < Manifest.ChunkCount; i++)
+        {
+            var part = _parts[i] ?? throw new InvalidOperationException($"Upload {BlobName} is completing with chunk {i} missing.");
+            blockIds[i] = part.BlockId;
+            part.Sha256.CopyTo(digests, i * SHA256.HashSizeInBytes);
+        }
+
+        var metadata = new Dictionary<string, string> { ["uploadid"] = Manifest.UploadId };
+        var blob = await _blocks.CommitBlockListAsync(BlobName, blockIds, new BlobCommitOptions(Manifest.ContentType, metadata), cancellationToken);
+        if (blob.Length != Manifest.Size)
+        {
+            throw new InvalidOperationException($"Upload {BlobName} committed {blob.Length} bytes where {Manifest.Size} were expected.");
+        }
+
+        var now = _timeProvider.GetUtcNow();
+        Manifest.State = ManifestState.Completed;
+        Manifest.StateChangedAt = now;
+        Manifest.Result = new UploadResult(blob.Length, blob.ETag, Convert.ToBase64String(SHA256.HashData(digests)), now);
+        await WriteAsync(_manifest, cancellationToken);
+        LogCompleted(_logger, BlobName, blob.Length);
+    }
+
+    private async Task TryReleaseStorageAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _blocks.DeleteAsync(BlobName, cancellationToken);
+        }
+        catch (StorageException exception)
+        {
+            // The upload is already terminal; the release is retried by the next abort or expiry sweep.
+            LogReleaseFailed(_logger, BlobName, exception);
+            return;
+        }
+
+        if (!Manifest.StorageReleased)
+        {
+            Manifest.StorageReleased = true;
+            await WriteAsync(_manifest, cancellationToken);
+        }
+    }
+
+    private async Task LoadPartsAsync(bool readStored, CancellationToken cancellationToken)
+    {
+        var chunkCount = Manifest.ChunkCount;
+        var pageCount = (chunkCount + UploadPartPage.Size - 1) / UploadPartPage.Size;
+        _pages = new IPersistentState<UploadPartPage>[pageCount];
+        for (var i = 0; i < pageCount; i++)
+        {
+            _pages[i] = _context.GetPersistentState<UploadPartPage>(UploadKeys.PartsStateName, i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        // A new upload has no pages stored yet: reading them would only find nothing.
+        if (readStored)
+        {
+            await Parallel.ForEachAsync(
+                _pages,
+                new ParallelOptions { MaxDegreeOfParallelism = PageParallelism, CancellationToken = cancellationToken },
+                async (page, token) => await page.ReadStateAsync(token));
+        }
+
+        _parts = new UploadPart?[chunkCount];
+        _receivedCount = 0;
+        _receivedBytes = 0;
+        _lastAcceptedAt = null;
+        foreach (var page in _pages)
+        {
+            foreach (var part in page.State.Parts)
+            {
+                if (part.Index >= 0 && part.Index < chunkCount && _parts[part.Index] is null)
+                {
+                    Record(part, previous: null);
+                }
+            }
+
+            if (page.State.UpdatedAt > _lastAcceptedAt || _lastAcceptedAt is null)
+            {
+                _lastAcceptedAt = page.State.UpdatedAt;
+            }
+        }
+    }
+
+    private void Record(UploadPart part, UploadPart? previous)
+    {
+        if (previous is null)
+        {
+            _receivedCount++;
+        }
+        else
+        {
+            _receivedBytes -= previous.Size;
+        }
+
+        _receivedBytes += part.Size;
+        _parts[part.Index] = part;
+    }
+
+    private async Task WriteAsync<TState>(IPersistentState<TState> state, CancellationToken cancellationToken)
+        where TState : class, new()
+    {
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception exception) when (exception is not InconsistentStateException)
+        {
+            // The write may or may not have happened: the in-memory state can no longer be trusted, so the
+            // next call reloads it from storage in a new activation.
+            _context.DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private void ThrowUnlessWritable()
+    {
+        switch (Manifest.State)
+        {
+            case ManifestState.Completing:
+            case ManifestState.Completed:
+                throw new UploadException(UploadErrorCodes.InvalidState, $"The upload is {Snapshot().State.ToString().ToLowerInvariant()}; its chunks cannot change.");
+            case ManifestState.Aborted:
+                throw new UploadException(UploadErrorCodes.UploadAborted, "The upload was aborted.");
+            case ManifestState.Expired:
+                throw new UploadException(UploadErrorCodes.UploadExpired, "The upload has expired.");
+        }
+    }
+
+    private void ThrowUnlessValidChunk(int index, long length)
+    {
+        if (index < 0 || index >= Manifest.ChunkCount)
+        {
+            throw new UploadException(
+                UploadErrorCodes.InvalidChunk,
+                Manifest.ChunkCount == 0 ? "This upload has no chunks." : $"Chunk index {index} is outside 0..{Manifest.ChunkCount - 1}.");
+        }
+
+        var expected = new ChunkPlan(Manifest.ChunkSize, Manifest.ChunkCount).SizeOf(index, Manifest.Size);
+        if (length != expected)
+        {
+            throw new UploadException(UploadErrorCodes.ChunkSizeMismatch, $"Chunk {index} must be {expected} bytes; got {length}.");
+        }
+    }
+
+    private DateTimeOffset ExpiresAt()
+    {
+        var lastActivity = _lastAcceptedAt is { } accepted && accepted > Manifest.CreatedAt ? accepted : Manifest.CreatedAt;
+        return lastActivity + _options.UploadTtl;
+    }
+
+    private UploadSnapshot Snapshot()
+    {
+        var manifest = Manifest;
+        var state = manifest.State switch
+        {
+            ManifestState.Open => _receivedCount > 0 ? UploadState.Uploading : UploadState.Created,
+            ManifestState.Completing => UploadState.Completing,
+            ManifestState.Completed => UploadState.Completed,
+            ManifestState.Aborted => UploadState.Aborted,
+            _ => UploadState.Expired,
+        };
+        var received = Enumerable.Range(0, manifest.ChunkCount).Where(i => _parts[i] is not null);
+        var nextChunk = Array.FindIndex(_parts, p => p is null);
+        var updatedAt = _lastAcceptedAt is { } accepted && accepted > manifest.StateChangedAt ? accepted : manifest.StateChangedAt;
+        return new UploadSnapshot
+        {
+            UploadId = manifest.UploadId,
+            State = state,
+            FileName = manifest.FileName,
+            ContentType = manifest.ContentType,
+            Size = manifest.Size,
+            ChunkSize = manifest.ChunkSize,
+            ChunkCount = manifest.ChunkCount,
+            Metadata = manifest.Metadata,
+            ReceivedChunks = ChunkRange.FromSorted(received),
+            ReceivedChunkCount = _receivedCount,
+            ReceivedBytes = _receivedBytes,
+            NextChunkIndex = nextChunk < 0 ? null : nextChunk,
+            CreatedAt = manifest.CreatedAt,
+            UpdatedAt = updatedAt,
+            ExpiresAt = state switch
+            {
+                UploadState.Created or UploadState.Uploading => ExpiresAt(),
+                UploadState.Expired => manifest.StateChangedAt,
+                _ => null,
+            },
+            Result = manifest.Result,
+            BlobName = BlobName,
+        };
+    }
+
+    private static string UploadIdOf(GrainId grainId) => grainId.Key[(grainId.Key.LastIndexOf('/') + 1)..];
+}

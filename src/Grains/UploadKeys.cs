@@ -1,0 +1,37 @@
+using Uploads.Storage;
+
+namespace Uploads.Grains;
+
+/// <summary>
+/// The names the server derives for an upload: its grain key and its blob name are both
+/// <c>{encoded tenant}/{upload id}</c>, so no client text but a validated id ever reaches a storage name,
+/// and two tenants' uploads can never share one.
+/// </summary>
+public static class UploadKeys
+{
+    /// <summary>The grain type name uploads are registered under.</summary>
+    public const string GrainType = "upload";
+
+    /// <summary>The name of the upload's manifest state; its records live under <c>uploads/{encoded tenant}/</c>.</summary>
+    public const string ManifestStateName = "uploads";
+
+    /// <summary>The name of the state records holding pages of the upload's parts.</summary>
+    public const string PartsStateName = "upload-parts";
+
+    /// <summary>The grain key (and blob name) of upload <paramref name="uploadId"/> of <paramref name="tenant"/>.</summary>
+    public static string GrainKey(string tenant, string uploadId)
+    {
+        if (!UploadIds.IsValid(uploadId))
+        {
+            throw new ArgumentException($"'{uploadId}' is not a valid upload id.", nameof(uploadId));
+        }
+
+        return $"{TenantSegment(tenant)}/{uploadId}";
+    }
+
+    /// <summary>The storage segment of a tenant.</summary>
+    public static string TenantSegment(string tenant) => StorageNames.EncodeSegment(tenant);
+
+    /// <summary>The prefix under which the manifests of a tenant's uploads are listed.</summary>
+    public static string ManifestPrefix(string tenant) => $"{ManifestStateName}/{TenantSegment(tenant)}/";
+}
