@@ -1,6 +1,7 @@
 using Uploads.Gateway;
 using Uploads.Grains;
 using Uploads.Runtime;
+using Uploads.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
 

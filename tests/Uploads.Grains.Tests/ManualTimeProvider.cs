@@ -1,0 +1,16 @@
+namespace Uploads.Grains.Tests;
+
+/// <summary>A clock that only moves when a test moves it.</summary>
+internal sealed class ManualTimeProvider : TimeProvider
+{
+    private DateTimeOffset _now;
+
+    public ManualTimeProvider(DateTimeOffset start)
+    {
+        _now = start;
+    }
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}

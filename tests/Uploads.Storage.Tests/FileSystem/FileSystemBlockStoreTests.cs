@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Uploads.Storage.FileSystem;
+
+namespace Uploads.Storage.Tests.FileSystem;
+
+/// <summary>The block store contract against a fresh data folder per test, and what only the FileSystem provider promises.</summary>
+public sealed class FileSystemBlockStoreTests : BlockStoreContractTests, IDisposable
+{
+    private static readonly BlobCommitOptions s_binary = new("application/octet-stream", new Dictionary<string, string>());
+
+    private readonly TemporaryDirectory _root = new();
+
+    public void Dispose() => _root.Dispose();
+
+    protected override IBlockStore CreateStore() => CreateStore(TimeProvider.System);
+
+    [Fact]
+    public async Task StageBlock_WhileWriting_KeepsTheTempOutOfBlocksFolder()
+    {
+        var blob = NewBlobName();
+        var id = BlockId(0);
+        var bytes = RandomBytes(10_000);
+        var content = new GatedStream(bytes, gateAt: 4_000);
+
+        var staging = Store.StageBlockAsync(blob, id, content, bytes.Length);
+        await content.Reached;
+
+        Assert.Empty(FilesUnder("blocks"));
+        Assert.Single(FilesUnder("tmp"));
+        Assert.Empty(await Store.ListStagedBlocksAsync(blob));
+
+        content.Open();
+        await staging;
+
+        Assert.Equal([Path.Combine("blocks", blob.Replace('/', Path.DirectorySeparatorChar) + ".blocks", id)], FilesUnder("blocks"));
+        Assert.Empty(FilesUnder("tmp"));
+    }
+
+    [Fact]
+    public async Task CommitBlockList_Committed_WritesBlockListBesideTheBlockFiles()
+    {
+        var blob = NewBlobName();
+        var (ids, _) = await StageBlocksAsync(blob, [10, 20]);
+
+        await Store.CommitBlockListAsync(blob, ids, s_binary);
+
+        var folder = blob.Replace('/', Path.DirectorySeparatorChar);
+        Assert.Equal([Path.Combine("blobs", folder + ".blob")], FilesUnder("blobs"));
+        Assert.Equal(ids.Select(id => Path.Combine("blocks", folder + ".blocks", id)).Order(StringComparer.Ordinal), FilesUnder("blocks"));
+        Assert.Empty(FilesUnder("tmp"));
+    }
+
+    [Fact]
+    public async Task StageBlock_IdOfCommittedBlock_KeepsCommittedBytes()
+    {
+        var blob = NewBlobName();
+        var id = BlockId(0);
+        var committed = await StageAsync(blob, id, 100);
+        await Store.CommitBlockListAsync(blob, [id], s_binary);
+
+        await StageAsync(blob, id, 100);
+
+        Assert.Equal(committed, await ReadAsync(blob, 0, 100));
+        Assert.Empty(FilesUnder("tmp"));
+    }
+
+    [Fact]
+    public async Task Delete_BlobWhoseFolderHoldsAnotherBlobsFolder_KeepsTheOtherBlob()
+    {
+        // The block folder of "x" is "x.blocks", and "x.blocks/inner" is a valid blob name of its own.
+        var outer = NewBlobName();
+        var inner = outer + ".blocks/inner";
+        var (outerIds, _) = await StageBlocksAsync(outer, [10]);
+        await Store.CommitBlockListAsync(outer, outerIds, s_binary);
+        var (innerIds, innerBytes) = await StageBlocksAsync(inner, [30]);
+        await Store.CommitBlockListAsync(inner, innerIds, s_binary);
+
+        await Store.DeleteAsync(outer);
+
+        Assert.Null(await Store.GetPropertiesAsync(outer));
+        Assert.Equal(innerBytes, await ReadAsync(inner, 0, 30));
+    }
+
+    [Fact]
+    public async Task CommitBlockList_TwoStoresOnOneRootRacing_CommitOneListOnly()
+    {
+        var blob = NewBlobName();
+        var (ids, bytes) = await StageBlocksAsync(blob, [10, 20, 30]);
+        var other = CreateStore(TimeProvider.System);
+
+        var results = await Task.WhenAll(
+            Task.Run(() => Store.CommitBlockListAsync(blob, ids, s_binary)),
+            Task.Run(() => other.CommitBlockListAsync(blob, ids[..1], s_binary)));
+
+        Assert.Equal(results[0].ETag, results[1].ETag);
+        var read = await ReadAsync(blob, 0, results[0].Length);
+        Assert.True(read.SequenceEqual(bytes) || read.SequenceEqual(bytes[..10]));
+    }
+
+    [Fact]
+    public void Constructor_TmpLeftovers_DeletesOnlyThoseOlderThanAnHour()
+    {
+        var now = new DateTimeOffset(2030, 1, 1, 12, 0, 0, TimeSpan.Zero);
+        var tmp = Path.Combine(_root.Path, "tmp");
+        Directory.CreateDirectory(tmp);
+        var stale = WriteTmpFile(tmp, "stale.tmp", now.AddHours(-2));
+        var young = WriteTmpFile(tmp, "young.tmp", now.AddMinutes(-10));
+
+        CreateStore(new ManualTimeProvider(now));
+
+        Assert.False(File.Exists(stale));
+        Assert.True(File.Exists(young));
+    }
+
+    internal static string WriteTmpFile(string folder, string name, DateTimeOffset lastWrite)
+    {
+        var path = Path.Combine(folder, name);
+        File.WriteAllBytes(path, [1, 2, 3]);
+        File.SetLastWriteTimeUtc(path, lastWrite.UtcDateTime);
+        return path;
+    }
+
+    private FileSystemBlockStore CreateStore(TimeProvider timeProvider) =>
+        new(new FileSystemStorageOptions { Root = _root.Path }, timeProvider, NullLogger<FileSystemBlockStore>.Instance);
+
+    private string[] FilesUnder(string folder) =>
+        [.. Directory.EnumerateFiles(Path.Combine(_root.Path, folder), "*", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(_root.Path, path))
+            .Order(StringComparer.Ordinal)];
+}
