@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Uploads.Storage;
+using Uploads.Testing;
 
 namespace Uploads.Grains.Tests;
 
@@ -10,7 +11,7 @@ public sealed class UploadGrainTests : IAsyncLifetime
 
     private readonly string _root = Path.Combine(Path.GetTempPath(), "uploads-grain-tests-" + Guid.NewGuid().ToString("N"));
     private readonly ManualTimeProvider _clock = new(DateTimeOffset.Parse("2026-11-22T08:00:00Z", CultureInfo.InvariantCulture));
-    private readonly List<SiloHost> _silos = [];
+    private readonly List<InProcessSilo> _silos = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -317,7 +318,7 @@ public sealed class UploadGrainTests : IAsyncLifetime
     public async Task Restart_AcknowledgedChunks_AreReadBackByNewActivation()
     {
         var file = RandomBytes((UploadPartPage.Size + 3) * ChunkSize);
-        await using (var first = await SiloHost.StartAsync(_root, _clock))
+        await using (var first = await InProcessSilo.StartAsync(_root, _clock))
         {
             await first.Upload("u1").CreateAsync(Command(size: file.Length));
             foreach (var index in new[] { 0, 5, UploadPartPage.Size, UploadPartPage.Size + 2 })
@@ -364,9 +365,9 @@ public sealed class UploadGrainTests : IAsyncLifetime
         Assert.Equal(UploadErrorCodes.InvalidState, late.Code);
     }
 
-    private async Task<SiloHost> StartSiloAsync(Func<IBlockStore, IBlockStore>? decorateBlocks = null)
+    private async Task<InProcessSilo> StartSiloAsync(Func<IBlockStore, IBlockStore>? decorateBlocks = null)
     {
-        var silo = await SiloHost.StartAsync(_root, _clock, decorateBlocks);
+        var silo = await InProcessSilo.StartAsync(_root, _clock, decorateBlocks);
         _silos.Add(silo);
         return silo;
     }
@@ -374,7 +375,7 @@ public sealed class UploadGrainTests : IAsyncLifetime
     private static CreateUploadCommand Command(long size) =>
         new("movie.mp4", "video/mp4", size, ChunkSize, new Dictionary<string, string> { ["project"] = "p-1" });
 
-    private static async Task<ChunkCommitResult> SendChunkAsync(SiloHost silo, string uploadId, byte[] file, int index, byte[]? chunkBytes = null)
+    private static async Task<ChunkCommitResult> SendChunkAsync(InProcessSilo silo, string uploadId, byte[] file, int index, byte[]? chunkBytes = null)
     {
         var bytes = chunkBytes ?? file.AsSpan(index * ChunkSize, Math.Min(ChunkSize, file.Length - (index * ChunkSize))).ToArray();
         var grain = silo.Upload(uploadId);
@@ -383,7 +384,7 @@ public sealed class UploadGrainTests : IAsyncLifetime
         return await grain.CommitChunkAsync(new ChunkCommit(index, target.BlockId, bytes.Length, SHA256.HashData(bytes)));
     }
 
-    private static async Task<byte[]> ReadBlobAsync(SiloHost silo, UploadSnapshot upload)
+    private static async Task<byte[]> ReadBlobAsync(InProcessSilo silo, UploadSnapshot upload)
     {
         await using var stream = await silo.Blocks.OpenReadAsync(upload.BlobName, 0, upload.Result!.Size);
         using var buffer = new MemoryStream();

@@ -29,6 +29,7 @@ internal sealed partial class UploadsExceptionHandler : IExceptionHandler
             StorageException { Code: StorageErrorCode.Unavailable } or InconsistentStateException => Unavailable(httpContext, exception),
             BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => UploadErrors.Problem(UploadErrors.PayloadTooLarge, bad.Message),
             BadHttpRequestException bad => UploadErrors.Problem(UploadErrors.ValidationError, bad.Message),
+            EndOfStreamException => UploadErrors.Problem(UploadErrors.ValidationError, "The body ended before Content-Length bytes; nothing was stored."),
             _ => null,
         };
         if (result is null || httpContext.Response.HasStarted)

@@ -75,16 +75,24 @@ public sealed partial class FileSystemBlockStore : IBlockStore
                 var remaining = length;
                 while (remaining > 0)
                 {
+                    // A network stream hands over a few KB per read: fill the buffer first, so the disk sees few large writes.
+                    var wanted = (int)Math.Min(buffer.Length, remaining);
+                    var filled = 0;
                     readingContent = true;
-                    var read = await content.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
-                    readingContent = false;
-                    if (read == 0)
+                    while (filled < wanted)
                     {
-                        throw new EndOfStreamException($"The content of block '{blockId}' ended after {length - remaining} of its {length} bytes; nothing was staged.");
+                        var read = await content.ReadAsync(buffer.AsMemory(filled, wanted - filled), cancellationToken).ConfigureAwait(false);
+                        if (read == 0)
+                        {
+                            throw new EndOfStreamException($"The content of block '{blockId}' ended after {length - remaining + filled} of its {length} bytes; nothing was staged.");
+                        }
+
+                        filled += read;
                     }
 
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                    remaining -= read;
+                    readingContent = false;
+                    await file.WriteAsync(buffer.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
+                    remaining -= filled;
                 }
 
                 readingContent = true;

@@ -1,20 +1,21 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Uploads.Grains;
 using Uploads.Runtime;
 using Uploads.Storage;
 
-namespace Uploads.Grains.Tests;
+namespace Uploads.Testing;
 
 /// <summary>
 /// The grain side of one silo, in process: the real runtime, the real upload grains and the real FileSystem
 /// stores on a folder that several hosts may share (standing in for several silo processes).
 /// </summary>
-internal sealed class SiloHost : IAsyncDisposable
+public sealed class InProcessSilo : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private SiloHost(IHost host)
+    private InProcessSilo(IHost host)
     {
         _host = host;
     }
@@ -25,7 +26,9 @@ internal sealed class SiloHost : IAsyncDisposable
 
     public IGrainStateStore States => _host.Services.GetRequiredService<IGrainStateStore>();
 
-    public static async Task<SiloHost> StartAsync(
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<InProcessSilo> StartAsync(
         string root,
         TimeProvider? timeProvider = null,
         Func<IBlockStore, IBlockStore>? decorateBlocks = null,
@@ -60,7 +63,7 @@ internal sealed class SiloHost : IAsyncDisposable
 
         var host = builder.Build();
         await host.StartAsync();
-        return new SiloHost(host);
+        return new InProcessSilo(host);
     }
 
     public IUploadGrain Upload(string uploadId, string tenant = "tenant-a") =>
