@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Uploads.Gateway.Authentication;
 using Uploads.Gateway.Health;
 using Uploads.Gateway.Problems;
+using Uploads.Gateway.RateLimiting;
 
 namespace Uploads.Gateway;
 
@@ -10,9 +12,14 @@ public static class GatewayServiceCollectionExtensions
     /// <summary>The health check tag of the checks <c>/healthz/ready</c> runs.</summary>
     public const string ReadyTag = "ready";
 
-    /// <summary>Adds problem details (with a <c>code</c> on every error), the exception handler, health checks and OpenAPI.</summary>
+    /// <summary>
+    /// Adds authentication in the configured mode, the per-tenant rate limit, problem details (with a <c>code</c> on
+    /// every error), the exception handler, health checks and OpenAPI.
+    /// </summary>
     public static IServiceCollection AddUploadsGateway(this IServiceCollection services)
     {
+        services.AddUploadsAuthentication();
+        services.AddUploadsRateLimiting();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             // Errors the framework produces itself (an unknown route, say) get a code from the catalogue too.

@@ -27,4 +27,11 @@ public interface IUploadGrain : IGrainWithStringKey
 
     /// <summary>Aborts the upload and releases its bytes; idempotent once aborted.</summary>
     Task AbortAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Housekeeping for the background sweep: expires the upload if it is due, finishes an interrupted completion,
+    /// retries releasing the bytes of an aborted or expired upload, and deletes the manifest of a terminal upload
+    /// whose retention period has passed. Returns true when the upload was deleted.
+    /// </summary>
+    Task<bool> SweepAsync(CancellationToken cancellationToken = default);
 }

@@ -13,4 +13,5 @@ public static class UploadErrorCodes
     public const string UploadAborted = "upload_aborted";
     public const string UploadExpired = "upload_expired";
     public const string PayloadTooLarge = "payload_too_large";
+    public const string TooManyUploads = "too_many_uploads";
 }

@@ -19,4 +19,10 @@ internal sealed partial class UploadGrain
 
     [LoggerMessage(5, LogLevel.Warning, "Releasing the storage of upload {Upload} failed; it will be retried")]
     private static partial void LogReleaseFailed(ILogger logger, string upload, StorageException exception);
+
+    [LoggerMessage(6, LogLevel.Information, "Upload {Upload} purged after its retention period")]
+    private static partial void LogPurged(ILogger logger, string upload);
+
+    [LoggerMessage(7, LogLevel.Warning, "Removing the active marker of upload {Upload} failed; the tenant limiter will settle it")]
+    private static partial void LogForgetActiveFailed(ILogger logger, string upload, StorageException exception);
 }

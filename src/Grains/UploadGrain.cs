@@ -20,6 +20,7 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
     private readonly IGrainContext _context;
     private readonly IPersistentState<UploadManifest> _manifest;
     private readonly IBlockStore _blocks;
+    private readonly IGrainStateStore _records;
     private readonly TimeProvider _timeProvider;
     private readonly UploadOptions _options;
     private readonly ILogger<UploadGrain> _logger;
@@ -33,6 +34,7 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
     public UploadGrain(
         IGrainContext context,
         IBlockStore blocks,
+        IGrainStateStore records,
         TimeProvider timeProvider,
         IOptions<UploadOptions> options,
         ILogger<UploadGrain> logger)
@@ -40,6 +42,7 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         _context = context;
         _manifest = context.GetPersistentState<UploadManifest>(UploadKeys.ManifestStateName);
         _blocks = blocks;
+        _records = records;
         _timeProvider = timeProvider;
         _options = options.Value;
         _logger = logger;
@@ -200,6 +203,7 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
                 Manifest.StorageReleased = false;
                 await WriteAsync(_manifest, cancellationToken);
                 LogAborted(_logger, BlobName);
+                await ForgetActiveAsync(cancellationToken);
                 break;
         }
 
@@ -207,6 +211,49 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         await _blocks.DeleteAsync(BlobName, cancellationToken);
         Manifest.StorageReleased = true;
         await WriteAsync(_manifest, cancellationToken);
+    }
+
+    public async Task<bool> SweepAsync(CancellationToken cancellationToken = default)
+    {
+        if (!_manifest.RecordExists)
+        {
+            _context.DeactivateOnIdle();
+            return false;
+        }
+
+        await EnsureCurrentAsync(cancellationToken);
+        var state = Manifest.State;
+        if (state is ManifestState.Open or ManifestState.Completing)
+        {
+            return false;
+        }
+
+        if ((state is ManifestState.Aborted or ManifestState.Expired) && !Manifest.StorageReleased)
+        {
+            await TryReleaseStorageAsync(cancellationToken);
+        }
+
+        if (_timeProvider.GetUtcNow() < Manifest.StateChangedAt + _options.RetainTerminal ||
+            ((state is ManifestState.Aborted or ManifestState.Expired) && !Manifest.StorageReleased))
+        {
+            return false;
+        }
+
+        // Pages first, the manifest last: a purge cut short leaves a manifest the next sweep finds, never orphan pages.
+        // A completed upload's blob stays: it is the delivered file; only the bookkeeping goes.
+        await ForgetActiveAsync(cancellationToken);
+        foreach (var page in _pages)
+        {
+            if (page.RecordExists)
+            {
+                await page.ClearStateAsync(cancellationToken);
+            }
+        }
+
+        await _manifest.ClearStateAsync(cancellationToken);
+        _context.DeactivateOnIdle();
+        LogPurged(_logger, BlobName);
+        return true;
     }
 
     private async Task EnsureCurrentAsync(CancellationToken cancellationToken)
@@ -229,6 +276,7 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
             Manifest.StorageReleased = false;
             await WriteAsync(_manifest, cancellationToken);
             LogExpired(_logger, BlobName);
+            await ForgetActiveAsync(cancellationToken);
             await TryReleaseStorageAsync(cancellationToken);
         }
     }
@@ -268,6 +316,7 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         Manifest.Result = new UploadResult(blob.Length, blob.ETag, Convert.ToBase64String(SHA256.HashData(digests)), now);
         await WriteAsync(_manifest, cancellationToken);
         LogCompleted(_logger, BlobName, blob.Length);
+        await ForgetActiveAsync(cancellationToken);
     }
 
     private async Task TryReleaseStorageAsync(CancellationToken cancellationToken)
@@ -287,6 +336,19 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         {
             Manifest.StorageReleased = true;
             await WriteAsync(_manifest, cancellationToken);
+        }
+    }
+
+    private async Task ForgetActiveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _records.DeleteAsync(UploadKeys.ActiveMarkerKey(BlobName), etag: null, cancellationToken);
+        }
+        catch (StorageException exception)
+        {
+            // The tenant's limiter asks this grain for its state before it refuses anyone, so a stale marker only delays.
+            LogForgetActiveFailed(_logger, BlobName, exception);
         }
     }
 

@@ -18,6 +18,12 @@ public static class UploadKeys
     /// <summary>The name of the state records holding pages of the upload's parts.</summary>
     public const string PartsStateName = "upload-parts";
 
+    /// <summary>The grain type name tenants are registered under.</summary>
+    public const string TenantGrainType = "tenant";
+
+    /// <summary>The prefix of the records that mark a tenant's active uploads: <c>active-uploads/{encoded tenant}/{upload id}</c>.</summary>
+    public const string ActiveMarkerName = "active-uploads";
+
     /// <summary>The grain key (and blob name) of upload <paramref name="uploadId"/> of <paramref name="tenant"/>.</summary>
     public static string GrainKey(string tenant, string uploadId)
     {
@@ -31,6 +37,12 @@ public static class UploadKeys
 
     /// <summary>The storage segment of a tenant.</summary>
     public static string TenantSegment(string tenant) => StorageNames.EncodeSegment(tenant);
+
+    /// <summary>The record that marks an upload as active (neither completed, aborted nor expired) for its tenant's limit.</summary>
+    public static string ActiveMarkerKey(string grainKey) => $"{ActiveMarkerName}/{grainKey}";
+
+    /// <summary>The prefix of the active-upload markers of the tenant whose storage segment is <paramref name="tenantSegment"/>.</summary>
+    public static string ActiveMarkerPrefix(string tenantSegment) => $"{ActiveMarkerName}/{tenantSegment}/";
 
     /// <summary>The prefix under which the manifests of a tenant's uploads are listed.</summary>
     public static string ManifestPrefix(string tenant) => $"{ManifestStateName}/{TenantSegment(tenant)}/";

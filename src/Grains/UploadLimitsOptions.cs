@@ -23,4 +23,13 @@ public sealed class UploadLimitsOptions
 
     /// <summary>The most chunks one upload may have. Default: 10,000.</summary>
     public int MaxChunkCount { get; set; } = 10_000;
+
+    /// <summary>The most uploads a tenant may have that are neither completed, aborted nor expired. Default: 1,000.</summary>
+    public int MaxActiveUploadsPerTenant { get; set; } = 1_000;
+
+    /// <summary>The requests per second a tenant may make on average (a token bucket refilled every second). Default: 1,000.</summary>
+    public int RequestsPerSecond { get; set; } = 1_000;
+
+    /// <summary>The requests a tenant may make in a burst above <see cref="RequestsPerSecond"/>. Default: 2,000.</summary>
+    public int RequestBurst { get; set; } = 2_000;
 }

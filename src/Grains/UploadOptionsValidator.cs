@@ -14,6 +14,26 @@ internal sealed class UploadOptionsValidator : IValidateOptions<UploadOptions>
             failures.Add($"Uploads:UploadTtl is {options.UploadTtl}; set a positive time span such as 24:00:00.");
         }
 
+        if (options.RetainTerminal < TimeSpan.Zero)
+        {
+            failures.Add($"Uploads:RetainTerminal is {options.RetainTerminal}; set zero or a positive time span such as 7.00:00:00.");
+        }
+
+        if (options.Sweep.Interval <= TimeSpan.Zero || options.Sweep.BatchSize < 1)
+        {
+            failures.Add($"Uploads:Sweep needs a positive Interval (is {options.Sweep.Interval}) and a BatchSize of at least 1 (is {options.Sweep.BatchSize}).");
+        }
+
+        if (limits.MaxActiveUploadsPerTenant < 1)
+        {
+            failures.Add($"Uploads:Limits:MaxActiveUploadsPerTenant is {limits.MaxActiveUploadsPerTenant}; set at least 1.");
+        }
+
+        if (limits.RequestsPerSecond < 1 || limits.RequestBurst < 0)
+        {
+            failures.Add($"Uploads:Limits:RequestsPerSecond must be at least 1 (is {limits.RequestsPerSecond}) and RequestBurst zero or more (is {limits.RequestBurst}).");
+        }
+
         if (limits.MinChunkSize < 1)
         {
             failures.Add($"Uploads:Limits:MinChunkSize is {limits.MinChunkSize}; set at least 1 byte.");

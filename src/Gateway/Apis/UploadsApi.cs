@@ -9,7 +9,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Uploads.Gateway.Authentication;
 using Uploads.Gateway.Problems;
+using Uploads.Gateway.RateLimiting;
 using Uploads.Gateway.Tenancy;
 using Uploads.Grains;
 using Uploads.Runtime;
@@ -37,7 +39,10 @@ public static class UploadsApi
 
     public static RouteGroupBuilder MapUploadsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/v1/uploads").WithTags("Uploads");
+        var group = routes.MapGroup("/v1/uploads")
+            .WithTags("Uploads")
+            .RequireAuthorization(UploadsAuthenticationDefaults.TenantPolicy)
+            .RequireRateLimiting(RateLimitingServiceCollectionExtensions.TenantPolicy);
         group.MapPost("/", CreateAsync).WithName("CreateUpload").Accepts<CreateUploadRequest>("application/json");
         group.MapGet("/", ListAsync).WithName("ListUploads");
         group.MapGet("/{id}", GetAsync).WithName("GetUpload");
@@ -57,6 +62,7 @@ public static class UploadsApi
     private static async Task<Results<Created<UploadResource>, Ok<UploadResource>, ProblemHttpResult>> CreateAsync(
         HttpContext context,
         IGrainFactory grains,
+        UploadLimiter limiter,
         TimeProvider timeProvider,
         IOptions<UploadOptions> options,
         CancellationToken cancellationToken)
@@ -84,6 +90,7 @@ public static class UploadsApi
 
         var plan = ChunkPlan.For(body!.Size!.Value, body.ChunkSize, options.Value.Limits);
         var uploadId = body.UploadId ?? UploadIds.NewId(timeProvider);
+        await limiter.ReserveAsync(context.GetTenant(), uploadId, cancellationToken);
         var command = new CreateUploadCommand(
             body.FileName!,
             body.ContentType ?? DefaultContentType,

@@ -25,15 +25,15 @@ public static class UploadErrors
     public static readonly ApiError UploadExpired = new(StatusCodes.Status410Gone, UploadErrorCodes.UploadExpired, "The upload has expired.");
     public static readonly ApiError LengthRequired = new(StatusCodes.Status411LengthRequired, "length_required", "Content-Length is required.");
     public static readonly ApiError PayloadTooLarge = new(StatusCodes.Status413PayloadTooLarge, UploadErrorCodes.PayloadTooLarge, "The payload is too large.");
-    public static readonly ApiError StorageUnavailable = new(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "Storage is unavailable; retry later.");
-
-    /// <summary>How long a client should wait before retrying after a 503, in seconds.</summary>
-    public const int RetryAfterSeconds = 2;
+    public static readonly ApiError TooManyUploads = new(StatusCodes.Status429TooManyRequests, UploadErrorCodes.TooManyUploads, "The tenant has too many active uploads.", RetryAfterSeconds: 30);
+    public static readonly ApiError RateLimited = new(StatusCodes.Status429TooManyRequests, "rate_limited", "The tenant sends requests too fast.", RetryAfterSeconds: 1);
+    public static readonly ApiError StorageUnavailable = new(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "Storage is unavailable; retry later.", RetryAfterSeconds: 2);
 
     private static readonly FrozenDictionary<string, ApiError> s_byCode = new[]
     {
         ValidationError, InvalidChunk, ChunkSizeMismatch, DigestMismatch, Unauthorized, NotFound, InvalidState,
-        UploadIncomplete, UploadIdConflict, UploadAborted, UploadExpired, LengthRequired, PayloadTooLarge, StorageUnavailable,
+        UploadIncomplete, UploadIdConflict, UploadAborted, UploadExpired, LengthRequired, PayloadTooLarge, TooManyUploads,
+        RateLimited, StorageUnavailable,
     }.ToFrozenDictionary(e => e.Code);
 
     private static readonly FrozenDictionary<int, ApiError> s_byStatus = new[]
@@ -48,11 +48,23 @@ public static class UploadErrors
     /// <summary>The entry used for a bare status the framework produced (an unknown route, say), if there is one.</summary>
     public static ApiError? ForStatus(int status) => s_byStatus.GetValueOrDefault(status);
 
-    /// <summary>A problem details result for <paramref name="error"/>.</summary>
+    /// <summary>
+    /// A problem details result for <paramref name="error"/>. The caller sets <c>Retry-After</c> where the error has
+    /// one (<see cref="SetRetryAfter"/>): a result cannot carry headers of its own.
+    /// </summary>
     public static ProblemHttpResult Problem(ApiError error, string detail, IDictionary<string, object?>? extensions = null)
     {
         var members = new Dictionary<string, object?>(extensions ?? new Dictionary<string, object?>()) { ["code"] = error.Code };
         return TypedResults.Problem(detail, statusCode: error.Status, title: error.Title, extensions: members);
+    }
+
+    /// <summary>Sets <c>Retry-After</c> on the response when <paramref name="error"/> is worth retrying.</summary>
+    public static void SetRetryAfter(HttpContext context, ApiError error, TimeSpan? after = null)
+    {
+        if ((after is { } wait ? (int)Math.Ceiling(wait.TotalSeconds) : error.RetryAfterSeconds) is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(seconds, 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     /// <summary>A problem details result for a refusal of the grain.</summary>

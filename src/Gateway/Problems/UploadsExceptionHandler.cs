@@ -25,7 +25,7 @@ internal sealed partial class UploadsExceptionHandler : IExceptionHandler
     {
         IResult? result = exception switch
         {
-            UploadException refusal => UploadErrors.Problem(refusal),
+            UploadException refusal => Refused(httpContext, refusal),
             StorageException { Code: StorageErrorCode.Unavailable } or InconsistentStateException => Unavailable(httpContext, exception),
             BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => UploadErrors.Problem(UploadErrors.PayloadTooLarge, bad.Message),
             BadHttpRequestException bad => UploadErrors.Problem(UploadErrors.ValidationError, bad.Message),
@@ -41,10 +41,16 @@ internal sealed partial class UploadsExceptionHandler : IExceptionHandler
         return true;
     }
 
+    private static IResult Refused(HttpContext httpContext, UploadException refusal)
+    {
+        UploadErrors.SetRetryAfter(httpContext, UploadErrors.ForCode(refusal.Code));
+        return UploadErrors.Problem(refusal);
+    }
+
     private IResult Unavailable(HttpContext httpContext, Exception exception)
     {
         LogUnavailable(_logger, httpContext.Request.Path, exception);
-        httpContext.Response.Headers.RetryAfter = UploadErrors.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        UploadErrors.SetRetryAfter(httpContext, UploadErrors.StorageUnavailable);
         return UploadErrors.Problem(UploadErrors.StorageUnavailable, "The store did not answer in time; nothing was half-done. Retry later.");
     }
 
