@@ -22,12 +22,15 @@ public static class GatewayServiceCollectionExtensions
         services.AddUploadsRateLimiting();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
-            // Errors the framework produces itself (an unknown route, say) get a code from the catalogue too.
+            // Errors the framework produces itself (an unknown route, say) get a code and a detail too.
             if (!context.ProblemDetails.Extensions.ContainsKey("code") &&
                 UploadErrors.ForStatus(context.ProblemDetails.Status ?? context.HttpContext.Response.StatusCode) is { } error)
             {
                 context.ProblemDetails.Extensions["code"] = error.Code;
             }
+
+            var request = context.HttpContext.Request;
+            context.ProblemDetails.Detail ??= $"{context.ProblemDetails.Title ?? "Refused"}: {request.Method} {request.Path}.";
         });
         services.AddExceptionHandler<UploadsExceptionHandler>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag]);
