@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Uploads.Gateway.Tests.Infrastructure;
+using Uploads.Testing;
 
 namespace Uploads.Gateway.Tests;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Uploads.Gateway.Tests.Infrastructure;
 using Uploads.Storage;
+using Uploads.Testing;
 
 namespace Uploads.Gateway.Tests;
 

@@ -1,3 +1,5 @@
+using Uploads.Testing;
+
 namespace Uploads.Grains.Tests;
 
 public sealed class UploadIdsTests

@@ -1,23 +1,43 @@
 using Uploads.Storage;
 
-namespace Uploads.Grains.Tests;
+namespace Uploads.Testing;
 
-/// <summary>Wraps the real block store and fails the operations a test switches off, as an unreachable store would.</summary>
-internal sealed class FaultyBlockStore : IBlockStore
+/// <summary>
+/// Wraps the real block store and fails the operations a test switches off, as a store that is down after its
+/// retries would: with <see cref="StorageErrorCode.Unavailable"/>. Everything else reaches the real store.
+/// </summary>
+public sealed class FaultyBlockStore : IBlockStore
 {
     private readonly IBlockStore _inner;
+    private volatile bool _failStaging;
+    private volatile bool _failCommits;
+    private volatile bool _failDeletes;
 
     public FaultyBlockStore(IBlockStore inner)
     {
         _inner = inner;
     }
 
-    public bool FailCommits { get; set; }
+    public bool FailStaging
+    {
+        get => _failStaging;
+        set => _failStaging = value;
+    }
 
-    public bool FailDeletes { get; set; }
+    public bool FailCommits
+    {
+        get => _failCommits;
+        set => _failCommits = value;
+    }
+
+    public bool FailDeletes
+    {
+        get => _failDeletes;
+        set => _failDeletes = value;
+    }
 
     public Task StageBlockAsync(string blobName, string blockId, Stream content, long length, byte[]? contentMd5 = null, CancellationToken cancellationToken = default) =>
-        _inner.StageBlockAsync(blobName, blockId, content, length, contentMd5, cancellationToken);
+        FailStaging ? throw Unavailable() : _inner.StageBlockAsync(blobName, blockId, content, length, contentMd5, cancellationToken);
 
     public Task<BlobProperties> CommitBlockListAsync(string blobName, IReadOnlyList<string> blockIds, BlobCommitOptions options, CancellationToken cancellationToken = default) =>
         FailCommits ? throw Unavailable() : _inner.CommitBlockListAsync(blobName, blockIds, options, cancellationToken);

@@ -1,7 +1,7 @@
-namespace Uploads.Gateway.Tests.Infrastructure;
+namespace Uploads.Testing;
 
 /// <summary>A clock that only moves when a test moves it. Timers still run on the system clock.</summary>
-internal sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
     private long _utcTicks;
 
