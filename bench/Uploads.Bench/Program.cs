@@ -15,5 +15,10 @@ if (options.Runs("ingest"))
     await IngestBenchmark.RunAsync(options, report);
 }
 
+if (options.Runs("ingest-azurite"))
+{
+    await AzuriteIngestBenchmark.RunAsync(options, report);
+}
+
 await report.WriteJsonAsync();
 return 0;

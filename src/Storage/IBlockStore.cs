@@ -27,7 +27,11 @@ public interface IBlockStore
     /// <param name="blockId">The block's id, unique per attempt.</param>
     /// <param name="content">The bytes; read once, forward only, never buffered whole.</param>
     /// <param name="length">The block's length: at least 1 (empty blocks are refused, as Azure does).</param>
-    /// <param name="contentMd5">The MD5 the client declared for these bytes, which a provider may pass on for the service to check.</param>
+    /// <param name="contentMd5">
+    /// The MD5 the client declared for these bytes, which a provider may pass on for the service to check. A provider
+    /// that does so stages nothing when the bytes do not match it, and returns normally all the same: the caller checks
+    /// the digests it declared itself and never commits such a block, whichever the provider.
+    /// </param>
     /// <param name="cancellationToken">Cancels the staging; nothing is staged then.</param>
     /// <exception cref="ArgumentOutOfRangeException">When <paramref name="length"/> is less than 1.</exception>
     /// <exception cref="ArgumentException">When <paramref name="content"/> has more than <paramref name="length"/> bytes; nothing is staged then.</exception>

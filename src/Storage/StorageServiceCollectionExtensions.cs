@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Uploads.Storage.AzureBlob;
 using Uploads.Storage.FileSystem;
 
 namespace Uploads.Storage;
@@ -12,7 +14,8 @@ public static class StorageServiceCollectionExtensions
     /// <summary>
     /// Binds <see cref="StorageOptions"/> to the configuration section "Uploads:Storage", validates them when the
     /// host starts, and registers <see cref="IBlockStore"/> and <see cref="IGrainStateStore"/> as singletons of the
-    /// provider the options name. Uses the <see cref="TimeProvider"/> registered, or the system clock.
+    /// provider the options name, made ready (folders, containers) when the host starts, before anything else of it.
+    /// Uses the <see cref="TimeProvider"/> registered, or the system clock.
     /// </summary>
     public static IServiceCollection AddUploadsStorage(this IServiceCollection services)
     {
@@ -28,6 +31,7 @@ public static class StorageServiceCollectionExtensions
         services.TryAddSingleton(CreateStores);
         services.TryAddSingleton(static sp => sp.GetRequiredService<ProviderStores>().BlockStore);
         services.TryAddSingleton(static sp => sp.GetRequiredService<ProviderStores>().StateStore);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageInitializer>());
         return services;
     }
 
@@ -41,14 +45,30 @@ public static class StorageServiceCollectionExtensions
 
         if (StorageOptionsValidator.IsFileSystem(options.Provider))
         {
+            // The FileSystem stores create their folders as they are made.
             return new ProviderStores(
                 new FileSystemBlockStore(options.FileSystem, timeProvider, loggers.CreateLogger<FileSystemBlockStore>()),
-                new FileSystemGrainStateStore(options.FileSystem, timeProvider, loggers.CreateLogger<FileSystemGrainStateStore>()));
+                new FileSystemGrainStateStore(options.FileSystem, timeProvider, loggers.CreateLogger<FileSystemGrainStateStore>()),
+                static _ => Task.CompletedTask,
+                owned: null);
+        }
+
+        if (StorageOptionsValidator.IsAzureBlob(options.Provider))
+        {
+            var settings = options.AzureBlob;
+            var client = new AzureBlobClient(settings, timeProvider, loggers.CreateLogger<AzureBlobClient>());
+            var blockStore = new AzureBlobBlockStore(client, settings, loggers.CreateLogger<AzureBlobBlockStore>());
+            var stateStore = new AzureBlobGrainStateStore(client, settings, loggers.CreateLogger<AzureBlobGrainStateStore>());
+            return new ProviderStores(
+                blockStore,
+                stateStore,
+                cancellationToken => Task.WhenAll(
+                    client.EnsureContainerExistsAsync(blockStore.Container, cancellationToken),
+                    client.EnsureContainerExistsAsync(stateStore.Container, cancellationToken)),
+                client);
         }
 
         // Unreachable once StorageOptionsValidator has run; kept so a gap between the two fails loudly.
         throw new InvalidOperationException($"{StorageOptions.SectionName}:Provider \"{options.Provider}\" is not a known provider.");
     }
-
-    private sealed record ProviderStores(IBlockStore BlockStore, IGrainStateStore StateStore);
 }

@@ -55,7 +55,7 @@ public sealed class StorageServiceCollectionExtensionsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("AzureBlob", null, "Provider")]
+    [InlineData("AzureBlob", null, "AzureBlob:ConnectionString")]
     [InlineData("Nope", null, "Provider")]
     [InlineData("", null, "Provider")]
     [InlineData("FileSystem", "", "Root")]
