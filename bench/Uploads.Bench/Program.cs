@@ -15,6 +15,11 @@ if (options.Runs("ingest"))
     await IngestBenchmark.RunAsync(options, report);
 }
 
+if (options.Runs("cluster"))
+{
+    await ClusterBenchmark.RunAsync(options, report);
+}
+
 if (options.Runs("ingest-azurite"))
 {
     await AzuriteIngestBenchmark.RunAsync(options, report);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Uploads.Runtime;
+using Uploads.Runtime.Cluster;
 
 namespace Uploads.Grains;
 
@@ -10,7 +11,8 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="IUploadGrain"/>, <see cref="ITenantGrain"/>, <see cref="UploadCatalog"/>, <see cref="UploadLimiter"/>,
-    /// the background sweep, and <see cref="UploadOptions"/> (section <c>Uploads</c>, validated on start).
+    /// the background sweep, <see cref="UploadOptions"/> (section <c>Uploads</c>, validated on start), and the codec
+    /// that carries an <see cref="UploadException"/> between silos.
     /// </summary>
     public static IServiceCollection AddUploadGrains(this IServiceCollection services)
     {
@@ -23,6 +25,14 @@ public static class GrainsServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<UploadSweeper>());
         services.AddGrain<IUploadGrain, UploadGrain>(UploadKeys.GrainType);
         services.AddGrain<ITenantGrain, TenantGrain>(UploadKeys.TenantGrainType);
+
+        // A refusal of an upload grain on another silo reaches the gateway that forwarded the call as itself.
+        services.AddGrainExceptionCodec<UploadException, UploadRefusal>(
+            "upload",
+            static exception => new UploadRefusal(exception.Code, exception.MissingChunks),
+            static (message, refusal) => new UploadException(refusal.Code, message, refusal.MissingChunks));
         return services;
     }
+
+    private sealed record UploadRefusal(string Code, IReadOnlyList<ChunkRange>? MissingChunks);
 }

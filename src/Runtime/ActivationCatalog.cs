@@ -97,8 +97,21 @@ internal sealed partial class ActivationCatalog : IGrainCallInvoker, IGrainRunti
 
     /// <summary>Deactivates every activation, each after the calls queued on it; bounded by <paramref name="cancellationToken"/>.</summary>
     internal Task DeactivateAllAsync(DeactivationReason reason, CancellationToken cancellationToken) =>
+        DeactivateWhereAsync(static _ => true, reason, cancellationToken);
+
+    /// <summary>
+    /// Deactivates the activations of the grains <paramref name="predicate"/> selects, each after the calls queued on
+    /// it; returns how many it selected. Bounded by <paramref name="cancellationToken"/>.
+    /// </summary>
+    internal async Task<int> DeactivateWhereAsync(Func<GrainId, bool> predicate, DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        var selected = _activations.Values.Where(activation => predicate(activation.GrainId)).ToList();
+
         // All at once: an activation busy with a long call must not hold up the deactivation of the others.
-        Task.WhenAll(_activations.Values.Select(activation => activation.DeactivateAsync(reason, cancellationToken)));
+        await Task.WhenAll(selected.Select(activation => activation.DeactivateAsync(reason, cancellationToken)));
+        return selected.Count;
+    }
 
     internal void OnActivated(Activation activation)
     {

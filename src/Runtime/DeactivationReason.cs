@@ -17,4 +17,13 @@ public enum DeactivationReason
 
     /// <summary>The silo is shutting down.</summary>
     ShuttingDown,
+
+    /// <summary>The cluster's membership changed and another silo owns the grain now; its next call activates it there.</summary>
+    PlacementChanged,
+
+    /// <summary>
+    /// This silo could not renew its membership in time (or was declared dead by the others), so it may no longer own
+    /// any grain: every activation goes, and calls are refused until it is a member again.
+    /// </summary>
+    Fenced,
 }

@@ -16,11 +16,16 @@ internal sealed class GrainMethod
     private readonly Func<Task, object?>? _getResult;
     private readonly int _parameterCount;
 
-    private GrainMethod(MethodInfo method, int parameterCount, bool takesCancellationToken, Type? resultType)
+    private GrainMethod(MethodInfo method, Type[] parameterTypes, bool takesCancellationToken, Type? resultType)
     {
         Method = method;
-        _parameterCount = parameterCount;
+        _parameterCount = parameterTypes.Length;
         TakesCancellationToken = takesCancellationToken;
+        ArgumentTypes = takesCancellationToken ? parameterTypes[..^1] : parameterTypes;
+        ResultType = resultType;
+
+        // No assembly names: silos on different patch versions of a library must still agree on the method.
+        Key = $"{method.DeclaringType}.{method.Name}({string.Join(",", (IEnumerable<Type>)parameterTypes)})";
         if (resultType is not null)
         {
             _toTypedTask = s_toTypedTask.MakeGenericMethod(resultType).CreateDelegate<Func<Task<object?>, Task>>();
@@ -33,6 +38,18 @@ internal sealed class GrainMethod
 
     /// <summary>Whether the method's last parameter is a <see cref="CancellationToken"/>.</summary>
     public bool TakesCancellationToken { get; }
+
+    /// <summary>The types of the arguments a call message carries: the parameters without the cancellation token.</summary>
+    public IReadOnlyList<Type> ArgumentTypes { get; }
+
+    /// <summary>The <c>T</c> of a method returning <see cref="Task{TResult}"/>; <see langword="null"/> for <see cref="Task"/>.</summary>
+    public Type? ResultType { get; }
+
+    /// <summary>
+    /// Names the method across processes: <c>{interface}.{name}({parameter types})</c>, so that a call forwarded to
+    /// another silo finds the same method there, overloads included.
+    /// </summary>
+    public string Key { get; }
 
     /// <summary>Describes <paramref name="method"/>, or throws <see cref="ArgumentException"/> when it cannot be a grain call.</summary>
     public static GrainMethod Create(MethodInfo method)
@@ -74,7 +91,7 @@ internal sealed class GrainMethod
         }
 
         var takesToken = parameters.Length > 0 && parameters[^1].ParameterType == typeof(CancellationToken);
-        return new GrainMethod(method, parameters.Length, takesToken, resultType);
+        return new GrainMethod(method, Array.ConvertAll(parameters, p => p.ParameterType), takesToken, resultType);
     }
 
     /// <summary>The arguments of a call message: the proxy's arguments without the cancellation token.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 
 namespace Uploads.Runtime;
@@ -9,6 +10,7 @@ internal sealed class GrainTypeRegistry
 {
     private readonly FrozenDictionary<Type, GrainRegistration> _byInterface;
     private readonly FrozenDictionary<string, GrainRegistration> _byType;
+    private readonly FrozenDictionary<(string GrainType, string MethodKey), GrainMethod> _byKey;
     private readonly ConcurrentDictionary<MethodInfo, GrainMethod> _methods = new();
 
     public GrainTypeRegistry(IEnumerable<GrainRegistration> registrations)
@@ -16,6 +18,7 @@ internal sealed class GrainTypeRegistry
         ArgumentNullException.ThrowIfNull(registrations);
         var byInterface = new Dictionary<Type, GrainRegistration>();
         var byType = new Dictionary<string, GrainRegistration>(StringComparer.Ordinal);
+        var byKey = new Dictionary<(string GrainType, string MethodKey), GrainMethod>();
 
         // The same AddGrain call made twice (by two modules, say) is one registration.
         foreach (var registration in registrations.Distinct())
@@ -32,12 +35,14 @@ internal sealed class GrainTypeRegistry
 
             foreach (var method in MethodsOf(registration.InterfaceType))
             {
-                _methods.TryAdd(method, GrainMethod.Create(method));
+                var described = _methods.GetOrAdd(method, GrainMethod.Create);
+                byKey[(registration.GrainType, described.Key)] = described;
             }
         }
 
         _byInterface = byInterface.ToFrozenDictionary();
         _byType = byType.ToFrozenDictionary(StringComparer.Ordinal);
+        _byKey = byKey.ToFrozenDictionary();
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> when a method of <paramref name="interfaceType"/> cannot be a grain call.</summary>
@@ -63,6 +68,13 @@ internal sealed class GrainTypeRegistry
 
     /// <summary>The description of a grain interface method.</summary>
     public GrainMethod GetMethod(MethodInfo method) => _methods.GetOrAdd(method, GrainMethod.Create);
+
+    /// <summary>
+    /// Finds the method of the grains of type <paramref name="grainType"/> whose <see cref="GrainMethod.Key"/> is
+    /// <paramref name="methodKey"/>: how a silo resolves a call another silo forwarded by name.
+    /// </summary>
+    public bool TryGetMethod(string grainType, string methodKey, [NotNullWhen(true)] out GrainMethod? method) =>
+        _byKey.TryGetValue((grainType, methodKey), out method);
 
     private static IEnumerable<MethodInfo> MethodsOf(Type interfaceType) =>
         interfaceType.GetInterfaces()

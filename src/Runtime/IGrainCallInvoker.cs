@@ -1,8 +1,9 @@
 namespace Uploads.Runtime;
 
 /// <summary>
-/// Where grain references hand their calls. The single-silo runtime runs them on local activations; a cluster
-/// invoker will forward the calls of grains owned by another silo.
+/// Where grain references hand their calls. A single silo runs them on local activations (<see cref="ActivationCatalog"/>);
+/// a silo of a cluster (<see cref="Cluster.ClusterGrainCallInvoker"/>) runs those of the grains it owns and forwards the
+/// others to their owner silo.
 /// </summary>
 internal interface IGrainCallInvoker
 {

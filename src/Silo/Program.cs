@@ -1,6 +1,6 @@
 using Uploads.Gateway;
 using Uploads.Grains;
-using Uploads.Runtime;
+using Uploads.Runtime.Cluster;
 using Uploads.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -8,13 +8,18 @@ var builder = WebApplication.CreateBuilder(args);
 // Chunk bodies are limited per endpoint (Uploads:Limits:MaxChunkSize), not by Kestrel's 30 MB default.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
 
+// In a cluster, the silo also listens on Uploads:Cluster:InternalUrl, beside the public URLs (--urls).
+builder.WebHost.UseGrainClusterInternalUrl(builder.Configuration);
+
 builder.Services.AddUploadsStorage();
-builder.Services.AddGrainRuntime();
+builder.Services.AddGrainCluster();
 builder.Services.AddUploadGrains();
 builder.Services.AddUploadsGateway();
 
 var app = builder.Build();
 
+// First: the internal port serves the silo-to-silo endpoint and nothing else.
+app.UseGrainClusterEndpoint();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();

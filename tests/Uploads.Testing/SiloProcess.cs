@@ -317,7 +317,11 @@ public sealed class SiloProcess : IAsyncDisposable
         return "dotnet";
     }
 
-    private static int GetFreeLoopbackPort()
+    /// <summary>
+    /// A loopback port free at the time of asking, for a further listener of a silo (its cluster's internal URL, say).
+    /// Another process may take it before the silo binds it; silos fail to start then, and say so.
+    /// </summary>
+    public static int GetFreeLoopbackPort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

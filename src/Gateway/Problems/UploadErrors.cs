@@ -28,12 +28,13 @@ public static class UploadErrors
     public static readonly ApiError TooManyUploads = new(StatusCodes.Status429TooManyRequests, UploadErrorCodes.TooManyUploads, "The tenant has too many active uploads.", RetryAfterSeconds: 30);
     public static readonly ApiError RateLimited = new(StatusCodes.Status429TooManyRequests, "rate_limited", "The tenant sends requests too fast.", RetryAfterSeconds: 1);
     public static readonly ApiError StorageUnavailable = new(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "Storage is unavailable; retry later.", RetryAfterSeconds: 2);
+    public static readonly ApiError SiloUnavailable = new(StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo that owns the upload is unavailable while the cluster changes; retry shortly.", RetryAfterSeconds: 2);
 
     private static readonly FrozenDictionary<string, ApiError> s_byCode = new[]
     {
         ValidationError, InvalidChunk, ChunkSizeMismatch, DigestMismatch, Unauthorized, NotFound, InvalidState,
         UploadIncomplete, UploadIdConflict, UploadAborted, UploadExpired, LengthRequired, PayloadTooLarge, TooManyUploads,
-        RateLimited, StorageUnavailable,
+        RateLimited, StorageUnavailable, SiloUnavailable,
     }.ToFrozenDictionary(e => e.Code);
 
     private static readonly FrozenDictionary<int, ApiError> s_byStatus = new[]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Uploads.Grains;
 using Uploads.Runtime;
+using Uploads.Runtime.Cluster;
 using Uploads.Storage;
 
 namespace Uploads.Gateway.Problems;
@@ -10,7 +11,7 @@ namespace Uploads.Gateway.Problems;
 /// <summary>
 /// Turns the exceptions that mean "the client's mistake" or "retry later" into problem details, so no such
 /// request ever sees a 500: refusals of the grain, an unavailable store, a state conflict that outlived its
-/// retries, and bodies the server could not read.
+/// retries, a grain owner silo out of reach while the cluster changes, and bodies the server could not read.
 /// </summary>
 internal sealed partial class UploadsExceptionHandler : IExceptionHandler
 {
@@ -27,6 +28,7 @@ internal sealed partial class UploadsExceptionHandler : IExceptionHandler
         {
             UploadException refusal => Refused(httpContext, refusal),
             StorageException { Code: StorageErrorCode.Unavailable } or InconsistentStateException => Unavailable(httpContext, exception),
+            SiloUnavailableException siloUnavailable => SiloUnavailable(httpContext, siloUnavailable),
             BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => UploadErrors.Problem(UploadErrors.PayloadTooLarge, bad.Message),
             BadHttpRequestException bad => UploadErrors.Problem(UploadErrors.ValidationError, bad.Message),
             EndOfStreamException => UploadErrors.Problem(UploadErrors.ValidationError, "The body ended before Content-Length bytes; nothing was stored."),
@@ -54,6 +56,16 @@ internal sealed partial class UploadsExceptionHandler : IExceptionHandler
         return UploadErrors.Problem(UploadErrors.StorageUnavailable, "The store did not answer in time; nothing was half-done. Retry later.");
     }
 
+    private IResult SiloUnavailable(HttpContext httpContext, SiloUnavailableException exception)
+    {
+        LogSiloUnavailable(_logger, httpContext.Request.Path, exception);
+        UploadErrors.SetRetryAfter(httpContext, UploadErrors.SiloUnavailable, exception.RetryAfter);
+        return UploadErrors.Problem(UploadErrors.SiloUnavailable, "The upload's grain cannot be reached while the cluster's membership changes; nothing acknowledged was lost. Retry shortly.");
+    }
+
     [LoggerMessage(1, LogLevel.Warning, "Storage unavailable while serving {Path}")]
     private static partial void LogUnavailable(ILogger logger, PathString path, Exception exception);
+
+    [LoggerMessage(2, LogLevel.Warning, "Grain owner unavailable while serving {Path}")]
+    private static partial void LogSiloUnavailable(ILogger logger, PathString path, SiloUnavailableException exception);
 }

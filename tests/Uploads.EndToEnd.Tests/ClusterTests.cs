@@ -1,0 +1,264 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Uploads.EndToEnd.Tests.Contracts;
+using Uploads.Testing;
+using Xunit.Abstractions;
+
+namespace Uploads.EndToEnd.Tests;
+
+/// <summary>
+/// Three real silo processes on loopback forming one cluster over one store, with requests spread at random over them
+/// as a plain load balancer would: one silo is killed (SIGKILL) or stopped (SIGTERM) part-way, and every upload must
+/// still complete byte-identical, with clients seeing nothing worse than retryable errors.
+/// </summary>
+[Collection(SiloProcessCollection.Name)]
+public sealed class ClusterTests
+{
+    private const int KiB = 1024;
+    private const int SiloCount = 3;
+    private const int UploadCount = 6;
+    private const int ChunksPerUpload = 12;
+    private const int Workers = 4;
+
+    private static readonly TimeSpan s_testTimeout = TimeSpan.FromMinutes(2);
+
+    // The issue's bound: the others declare a killed silo dead and take over its grains within 15 seconds.
+    private static readonly TimeSpan s_takeoverBound = TimeSpan.FromSeconds(15);
+
+    private readonly ITestOutputHelper _output;
+
+    public ClusterTests(ITestOutputHelper output)
+    {
+        _output = output;
+    }
+
+    [Fact]
+    public async Task Upload_ThreeSilosOnOneFolderOneKilled_EveryUploadCompletesIdenticalAndViewsAgree()
+    {
+        using var timeout = new CancellationTokenSource(s_testTimeout);
+        using var data = new TemporaryDirectory();
+
+        // The default heartbeat (2 s) and DeadAfter (8 s): what the 15-second bound is about.
+        await using var cluster = await SiloCluster.StartAsync(SiloCount, data.FullPath, new Dictionary<string, string>(), timeout.Token);
+
+        await UploadThroughAKillAsync(cluster, timeout.Token);
+    }
+
+    [Fact]
+    public async Task Upload_ThreeSilosOnOneAzuriteOneKilled_EveryUploadCompletesIdenticalAndViewsAgree()
+    {
+        using var timeout = new CancellationTokenSource(s_testTimeout);
+        using var data = new TemporaryDirectory();
+        await using var azurite = await AzuriteProcess.StartAsync(timeout.Token);
+        var settings = new Dictionary<string, string>
+        {
+            ["Uploads__Storage__Provider"] = "AzureBlob",
+            ["Uploads__Storage__AzureBlob__ConnectionString"] = azurite.ConnectionString,
+
+            // A faster membership than the default, to keep the test short; the FileSystem test runs the defaults.
+            ["Uploads__Cluster__HeartbeatInterval"] = "00:00:01",
+            ["Uploads__Cluster__DeadAfter"] = "00:00:04",
+        };
+        await using var cluster = await SiloCluster.StartAsync(SiloCount, data.FullPath, settings, timeout.Token);
+
+        await UploadThroughAKillAsync(cluster, timeout.Token);
+    }
+
+    [Fact]
+    public async Task Stop_SiloGetsSigterm_LeavesTheClusterWhileUploadsGoOnWithRetryableErrorsAtMost()
+    {
+        using var timeout = new CancellationTokenSource(s_testTimeout);
+        var cancellationToken = timeout.Token;
+        using var data = new TemporaryDirectory();
+        await using var cluster = await SiloCluster.StartAsync(SiloCount, data.FullPath, new Dictionary<string, string>(), cancellationToken);
+        await SiloCluster.WaitForViewsAsync(cluster.Silos, "silo-1:active silo-2:active silo-3:active", s_takeoverBound, cancellationToken);
+        var client = new ClusterClient(cluster.Silos);
+        var payloads = Enumerable.Range(0, 3).Select(_ => new UploadPayload(ChunksPerUpload * 64 * KiB, 64 * KiB)).ToArray();
+        var uploadIds = await CreateUploadsAsync(client, payloads, cancellationToken);
+        var leaving = cluster.Silos[2];
+
+        var stopped = 0;
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var exitCode = Task.Run(
+            async () =>
+            {
+                await stop.Task.WaitAsync(cancellationToken);
+                await leaving.StopAsync(cancellationToken);
+                Volatile.Write(ref stopped, 1);
+                return leaving.ExitCode;
+            },
+            cancellationToken);
+        await SendAllChunksAsync(client, uploadIds, payloads, onAcknowledged: count =>
+        {
+            if (count == uploadIds.Length * ChunksPerUpload / 3)
+            {
+                stop.TrySetResult();
+            }
+        }, cancellationToken);
+
+        Assert.Equal(0, await exitCode);
+        Assert.Equal(1, Volatile.Read(ref stopped));
+        var survivors = cluster.Silos.Take(2).ToArray();
+
+        // Left, not died: its record is gone, so no silo lists it at all.
+        await SiloCluster.WaitForViewsAsync(survivors, "silo-1:active silo-2:active", TimeSpan.FromSeconds(5), cancellationToken);
+        await CompleteAndCompareAsync(new ClusterClient(survivors), uploadIds, payloads, cancellationToken);
+        Assert.Empty(client.Unexpected);
+        Assert.Contains("left the cluster", leaving.RecentOutput, StringComparison.Ordinal);
+        _output.WriteLine($"SIGTERM: exit code 0; {client.Retries} retried attempts while silo-3 left.");
+    }
+
+    private async Task UploadThroughAKillAsync(SiloCluster cluster, CancellationToken cancellationToken)
+    {
+        await SiloCluster.WaitForViewsAsync(cluster.Silos, "silo-1:active silo-2:active silo-3:active", s_takeoverBound, cancellationToken);
+        var client = new ClusterClient(cluster.Silos);
+        var payloads = Enumerable.Range(0, UploadCount).Select(_ => new UploadPayload((ChunksPerUpload * 64 * KiB) - 1000, 64 * KiB)).ToArray();
+        var uploadIds = await CreateUploadsAsync(client, payloads, cancellationToken);
+
+        // The victim is the silo that owns the most uploads; the probe watches one of them.
+        var siloIds = Enumerable.Range(0, SiloCount).Select(SiloCluster.SiloId).ToArray();
+        var victimId = siloIds.MaxBy(id => uploadIds.Count(uploadId => SiloCluster.OwnerOf(uploadId, siloIds) == id))!;
+        var victim = cluster.Silos[Array.IndexOf(siloIds, victimId)];
+        var survivors = cluster.Silos.Where(silo => silo != victim).ToArray();
+        var probedUpload = uploadIds.First(uploadId => SiloCluster.OwnerOf(uploadId, siloIds) == victimId);
+
+        var killed = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var kill = Task.Run(
+            async () =>
+            {
+                await killed.Task.WaitAsync(cancellationToken);
+                await victim.KillAsync(cancellationToken);
+            },
+            cancellationToken);
+        var firstCallAfterKill = Task.Run(() => ProbeUntilServedAsync(survivors, probedUpload, killed.Task, cancellationToken), cancellationToken);
+
+        await SendAllChunksAsync(client, uploadIds, payloads, onAcknowledged: count =>
+        {
+            if (count == uploadIds.Length * ChunksPerUpload / 2)
+            {
+                killed.TrySetResult(Stopwatch.GetTimestamp());
+            }
+        }, cancellationToken);
+        await kill;
+        var takeover = await firstCallAfterKill;
+        var killedAt = await killed.Task;
+
+        await CompleteAndCompareAsync(new ClusterClient(survivors), uploadIds, payloads, cancellationToken);
+        var expected = string.Join(' ', siloIds.Select(id => $"{id}:{(id == victimId ? "dead" : "active")}"));
+        await SiloCluster.WaitForViewsAsync(survivors, expected, s_takeoverBound, cancellationToken);
+        var declaredDead = Stopwatch.GetElapsedTime(killedAt);
+
+        Assert.Empty(client.Unexpected);
+        Assert.True(declaredDead < s_takeoverBound + s_takeoverBound, $"The survivors agreed only {declaredDead.TotalSeconds:F1} s after the kill.");
+        Assert.True(takeover < s_takeoverBound, $"The first call on a grain of the killed silo succeeded only {takeover.TotalSeconds:F1} s after the kill.");
+        _output.WriteLine(
+            $"SIGKILL of {victimId}: first successful call on its grain {takeover.TotalMilliseconds:F0} ms after the kill; " +
+            $"every survivor reported it dead {declaredDead.TotalSeconds:F1} s after it; {client.Retries} retried attempts.");
+    }
+
+    /// <summary>After the kill, asks a survivor for the upload every 20 ms until one answers 200; returns the time since the kill.</summary>
+    private static async Task<TimeSpan> ProbeUntilServedAsync(
+        IReadOnlyList<SiloProcess> survivors,
+        string uploadId,
+        Task<long> killed,
+        CancellationToken cancellationToken)
+    {
+        var killedAt = await killed.WaitAsync(cancellationToken);
+        while (true)
+        {
+            var silo = survivors[Random.Shared.Next(survivors.Count)];
+            using (var response = await silo.Client.GetAsync(SiloApiExtensions.UploadPath(uploadId), cancellationToken))
+            {
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return Stopwatch.GetElapsedTime(killedAt);
+                }
+
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
+    }
+
+    private static async Task<string[]> CreateUploadsAsync(ClusterClient client, UploadPayload[] payloads, CancellationToken cancellationToken)
+    {
+        var uploadIds = new string[payloads.Length];
+        for (var i = 0; i < payloads.Length; i++)
+        {
+            var body = new { fileName = $"cluster-{i}.bin", size = payloads[i].Size, chunkSize = payloads[i].ChunkSize };
+            using var response = await client.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "/v1/uploads") { Content = JsonContent.Create(body) }, HttpStatusCode.Created, cancellationToken);
+            uploadIds[i] = (await SiloCluster.ReadAsync<UploadResponse>(response, cancellationToken))!.UploadId;
+        }
+
+        return uploadIds;
+    }
+
+    /// <summary>Sends every chunk of every upload with <see cref="Workers"/> workers, reporting each acknowledgement's count.</summary>
+    private static async Task SendAllChunksAsync(
+        ClusterClient client,
+        string[] uploadIds,
+        UploadPayload[] payloads,
+        Action<int> onAcknowledged,
+        CancellationToken cancellationToken)
+    {
+        var work = new ConcurrentQueue<(int Upload, int Chunk)>(
+            Enumerable.Range(0, payloads[0].ChunkCount).SelectMany(chunk => Enumerable.Range(0, uploadIds.Length).Select(upload => (upload, chunk))));
+        var acknowledged = 0;
+        var workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(
+            async () =>
+            {
+                while (work.TryDequeue(out var item))
+                {
+                    var payload = payloads[item.Upload];
+                    using var response = await client.SendAsync(
+                        () => ChunkRequest(uploadIds[item.Upload], payload, item.Chunk),
+                        HttpStatusCode.OK,
+                        cancellationToken);
+                    var upload = await SiloCluster.ReadAsync<UploadResponse>(response, cancellationToken);
+                    Assert.True(upload is not null, "A chunk answered 200 with no body.");
+                    Assert.Null(SiloApiExtensions.DescribeWrongReceipt(upload, payload, item.Chunk));
+                    onAcknowledged(Interlocked.Increment(ref acknowledged));
+                }
+            },
+            cancellationToken)).ToArray();
+        await Task.WhenAll(workers);
+    }
+
+    private static HttpRequestMessage ChunkRequest(string uploadId, UploadPayload payload, int index)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, $"{SiloApiExtensions.UploadPath(uploadId)}/chunks/{index}")
+        {
+            Content = new ReadOnlyMemoryContent(payload.Chunk(index)),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        request.Headers.TryAddWithoutValidation("Content-Digest", $"sha-256=:{payload.ChunkSha256(index)}:");
+        return request;
+    }
+
+    private static async Task CompleteAndCompareAsync(ClusterClient client, string[] uploadIds, UploadPayload[] payloads, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < uploadIds.Length; i++)
+        {
+            var path = SiloApiExtensions.UploadPath(uploadIds[i]);
+            using (var status = await client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, path), HttpStatusCode.OK, cancellationToken))
+            {
+                var upload = await SiloCluster.ReadAsync<UploadResponse>(status, cancellationToken);
+                Assert.Equal(payloads[i].ChunkCount, upload!.ReceivedChunkCount);
+            }
+
+            using (var completed = await client.SendAsync(() => new HttpRequestMessage(HttpMethod.Post, $"{path}/complete"), HttpStatusCode.OK, cancellationToken))
+            {
+                var upload = await SiloCluster.ReadAsync<UploadResponse>(completed, cancellationToken);
+                Assert.Equal("completed", upload!.State);
+                Assert.Equal(payloads[i].ChunksSha256, upload.Result!.ChunksSha256);
+            }
+
+            using var content = await client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"{path}/content"), HttpStatusCode.OK, cancellationToken);
+            Assert.Equal(payloads[i].Bytes, await content.Content.ReadAsByteArrayAsync(cancellationToken));
+        }
+    }
+}
