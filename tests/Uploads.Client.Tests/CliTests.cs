@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Uploads.Testing;
 
 namespace Uploads.Client.Tests;
 

@@ -1,16 +1,17 @@
-namespace Uploads.Client.Tests;
+namespace Uploads.Testing;
 
 /// <summary>A fresh folder under the temp path, deleted with everything in it on dispose.</summary>
-internal sealed class TemporaryDirectory : IDisposable
+public sealed class TemporaryDirectory : IDisposable
 {
     public TemporaryDirectory()
     {
-        FullPath = Path.Combine(Path.GetTempPath(), $"uploads-client-{Guid.NewGuid():N}");
+        FullPath = Path.Combine(Path.GetTempPath(), $"uploads-tests-{Guid.NewGuid():N}");
         Directory.CreateDirectory(FullPath);
     }
 
     public string FullPath { get; }
 
+    /// <summary>The path of <paramref name="name"/> in this folder.</summary>
     public string PathOf(string name) => Path.Combine(FullPath, name);
 
     public void Dispose()
