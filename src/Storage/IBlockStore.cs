@@ -38,6 +38,16 @@ public interface IBlockStore
     Task StageBlockAsync(string blobName, string blockId, Stream content, long length, byte[]? contentMd5 = null, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Stages one block of <paramref name="blobName"/> whose bytes are the <paramref name="length"/> bytes of the committed
+    /// blob <paramref name="sourceBlobName"/> at <paramref name="sourceOffset"/>, copied inside the store: where the store
+    /// allows it, the bytes do not pass through the caller. This is how a blob is composed of other blobs (tus
+    /// concatenation). The block is durable when the returned task completes, as with <see cref="StageBlockAsync"/>.
+    /// </summary>
+    /// <exception cref="StorageException">With <see cref="StorageErrorCode.NotFound"/> when the source blob is not committed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When <paramref name="length"/> is less than 1, or the range is not inside the source.</exception>
+    Task StageBlockFromBlobAsync(string blobName, string blockId, string sourceBlobName, long sourceOffset, long length, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Commits the staged blocks, in the order given, into the blob, and releases the staged blocks that
     /// are not in the list. The commit is atomic and create-only: when the blob already exists it is kept
     /// as it is and its properties are returned, so a retried commit is idempotent and a stale one never

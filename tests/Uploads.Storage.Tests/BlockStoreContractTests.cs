@@ -392,6 +392,81 @@ public abstract class BlockStoreContractTests
     }
 
     /// <summary>A blob name no other test uses, so tests share nothing even on shared storage.</summary>
+    [Theory]
+    [InlineData(1, 1_000)]
+    [InlineData(500, 100)]
+    [InlineData(900, 70_200)]
+    [InlineData(0, TotalSize)]
+    public async Task StageBlockFromBlob_RangeOfASource_StagesThoseBytes(int offset, int length)
+    {
+        var source = NewBlobName();
+        var (ids, bytes) = await StageBlocksAsync(source, s_blockSizes);
+        await Store.CommitBlockListAsync(source, ids, s_binary);
+        var target = NewBlobName();
+        var blockId = BlockId(0);
+
+        await Store.StageBlockFromBlobAsync(target, blockId, source, offset, length);
+        await Store.CommitBlockListAsync(target, [blockId], s_binary);
+
+        Assert.Equal(bytes.AsSpan(offset, length).ToArray(), await ReadAsync(target, 0, length));
+    }
+
+    [Fact]
+    public async Task StageBlockFromBlob_EveryBlockOfTwoSources_ComposesThemAndOutlivesThem()
+    {
+        var first = NewBlobName();
+        var (firstIds, firstBytes) = await StageBlocksAsync(first, s_blockSizes);
+        await Store.CommitBlockListAsync(first, firstIds, s_binary);
+        var second = NewBlobName();
+        var (secondIds, secondBytes) = await StageBlocksAsync(second, [4_000, 17]);
+        await Store.CommitBlockListAsync(second, secondIds, s_binary);
+        var target = NewBlobName();
+        var targetIds = new List<string>();
+        foreach (var (source, sizes) in new[] { (first, s_blockSizes), (second, new[] { 4_000, 17 }) })
+        {
+            var offset = 0L;
+            foreach (var size in sizes)
+            {
+                var blockId = BlockId(targetIds.Count);
+                await Store.StageBlockFromBlobAsync(target, blockId, source, offset, size);
+                targetIds.Add(blockId);
+                offset += size;
+            }
+        }
+
+        var composed = await Store.CommitBlockListAsync(target, targetIds, s_binary);
+        await Store.DeleteAsync(first);
+        await Store.DeleteAsync(second);
+
+        Assert.Equal(TotalSize + 4_017, composed.Length);
+        Assert.Equal(firstBytes.Concat(secondBytes).ToArray(), await ReadAsync(target, 0, composed.Length));
+    }
+
+    [Fact]
+    public async Task StageBlockFromBlob_SourceNotCommitted_ThrowsNotFound()
+    {
+        var source = NewBlobName();
+        await StageAsync(source, BlockId(0), 100);
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => Store.StageBlockFromBlobAsync(NewBlobName(), BlockId(0), source, 0, 100));
+
+        Assert.Equal(StorageErrorCode.NotFound, error.Code);
+    }
+
+    [Theory]
+    [InlineData(0, TotalSize + 1)]
+    [InlineData(TotalSize - 10, 11)]
+    [InlineData(TotalSize, 1)]
+    [InlineData(0, 0)]
+    public async Task StageBlockFromBlob_RangeOutsideTheSource_ThrowsArgumentOutOfRange(long offset, long length)
+    {
+        var source = NewBlobName();
+        var (ids, _) = await StageBlocksAsync(source, s_blockSizes);
+        await Store.CommitBlockListAsync(source, ids, s_binary);
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.StageBlockFromBlobAsync(NewBlobName(), BlockId(0), source, offset, length));
+    }
+
     protected static string NewBlobName() => $"contract/{Guid.NewGuid():N}/blob";
 
     /// <summary>A block id for a chunk index, unique per call and of the same length for every index, as Azure requires.</summary>

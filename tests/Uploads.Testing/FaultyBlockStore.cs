@@ -39,6 +39,9 @@ public sealed class FaultyBlockStore : IBlockStore
     public Task StageBlockAsync(string blobName, string blockId, Stream content, long length, byte[]? contentMd5 = null, CancellationToken cancellationToken = default) =>
         FailStaging ? throw Unavailable() : _inner.StageBlockAsync(blobName, blockId, content, length, contentMd5, cancellationToken);
 
+    public Task StageBlockFromBlobAsync(string blobName, string blockId, string sourceBlobName, long sourceOffset, long length, CancellationToken cancellationToken = default) =>
+        FailStaging ? throw Unavailable() : _inner.StageBlockFromBlobAsync(blobName, blockId, sourceBlobName, sourceOffset, length, cancellationToken);
+
     public Task<BlobProperties> CommitBlockListAsync(string blobName, IReadOnlyList<string> blockIds, BlobCommitOptions options, CancellationToken cancellationToken = default) =>
         FailCommits ? throw Unavailable() : _inner.CommitBlockListAsync(blobName, blockIds, options, cancellationToken);
 

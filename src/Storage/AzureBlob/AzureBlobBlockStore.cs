@@ -68,6 +68,33 @@ public sealed partial class AzureBlobBlockStore : IBlockStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Put Block From URL: the service reads the range of the source blob itself, authorized by a read-only SAS made
+    /// with the account key that expires in minutes, so the bytes never pass through the silo. The source's length is
+    /// read first (one Get Blob Properties), so a range outside it is refused rather than cut short.
+    /// </remarks>
+    public async Task StageBlockFromBlobAsync(string blobName, string blockId, string sourceBlobName, long sourceOffset, long length, CancellationToken cancellationToken = default)
+    {
+        StorageNames.ThrowIfInvalidName(blobName, nameof(blobName));
+        StorageNames.ThrowIfInvalidBlockId(blockId, nameof(blockId));
+        StorageNames.ThrowIfInvalidName(sourceBlobName, nameof(sourceBlobName));
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(sourceOffset);
+
+        await _client.EnsureContainerExistsAsync(_container, cancellationToken).ConfigureAwait(false);
+
+        // The service stages what it finds of a range that runs past the source's end; check the range first instead.
+        var source = await _client.GetPropertiesAsync(_container, sourceBlobName, cancellationToken).ConfigureAwait(false)
+            ?? throw new StorageException(StorageErrorCode.NotFound, $"The source blob '{sourceBlobName}' is not committed.");
+        if (sourceOffset + length > source.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"The source blob '{sourceBlobName}' has no {length} bytes at offset {sourceOffset}.");
+        }
+
+        await _client.PutBlockFromBlobAsync(_container, blobName, blockId, sourceBlobName, sourceOffset, length, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
     public async Task<BlobProperties> CommitBlockListAsync(string blobName, IReadOnlyList<string> blockIds, BlobCommitOptions options, CancellationToken cancellationToken = default)
     {
         StorageNames.ThrowIfInvalidName(blobName, nameof(blobName));

@@ -45,6 +45,9 @@ public sealed partial class AzureBlobClient : IDisposable
     // Connections are renewed now and then so that a change of the endpoint's address (a failover) is picked up.
     private static readonly TimeSpan s_pooledConnectionLifetime = TimeSpan.FromMinutes(5);
 
+    // Long enough for the service to read one block of the largest size, however slowly.
+    private static readonly TimeSpan s_sourceSasLifetime = TimeSpan.FromMinutes(30);
+
     private static readonly MediaTypeHeaderValue s_xmlContentType = new("application/xml") { CharSet = "utf-8" };
 
     private readonly HttpClient _http;
@@ -141,6 +144,41 @@ public sealed partial class AzureBlobClient : IDisposable
                 throw new StorageException(StorageErrorCode.Unavailable, $"The block '{blockId}' of blob '{blobName}' reached the service altered (Md5Mismatch); send it again."),
             _ => throw await UnexpectedAsync(request, response, cancellationToken).ConfigureAwait(false),
         };
+    }
+
+    /// <summary>
+    /// Put Block From URL: stages a block from a range of another blob of the account, read by the service itself with a
+    /// short-lived read-only SAS, so the bytes never pass through this process.
+    /// </summary>
+    /// <exception cref="StorageException">With <see cref="StorageErrorCode.NotFound"/> when the source blob is not committed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">When the range is not inside the source blob.</exception>
+    internal async Task PutBlockFromBlobAsync(string container, string blobName, string blockId, string sourceBlobName, long sourceOffset, long length, CancellationToken cancellationToken)
+    {
+        var sas = _credential.CreateBlobReadSas(container, sourceBlobName, _timeProvider.GetUtcNow(), s_sourceSasLifetime);
+        var source = $"{_endpoint}/{container}/{sourceBlobName}?{sas}";
+        var request = new BlobRequest("Put Block From URL", HttpMethod.Put, $"{container}/{blobName}")
+        {
+            Query = $"comp=block&blockid={Uri.EscapeDataString(BlobXml.EncodeBlockId(blockId))}",
+            Content = _ => new ByteArrayContent([]),
+            Headers = headers =>
+            {
+                headers.TryAddWithoutValidation("x-ms-copy-source", source);
+                headers.TryAddWithoutValidation("x-ms-source-range", $"bytes={sourceOffset}-{sourceOffset + length - 1}");
+            },
+        };
+
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        switch (response!.Status)
+        {
+            case HttpStatusCode.Created:
+                return;
+            case HttpStatusCode.NotFound when response.ErrorCode != "ContainerNotFound":
+                throw new StorageException(StorageErrorCode.NotFound, $"The source blob '{sourceBlobName}' is not committed.");
+            case HttpStatusCode.RequestedRangeNotSatisfiable:
+                throw new ArgumentOutOfRangeException(nameof(length), length, $"The source blob '{sourceBlobName}' has no {length} bytes at offset {sourceOffset}.");
+            default:
+                throw await UnexpectedAsync(request, response, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -128,6 +128,49 @@ public sealed partial class FileSystemBlockStore : IBlockStore
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// When the range is exactly one block of the source, the new block is a hard link to the source's block file: no
+    /// byte is copied and no space is used. Any other range, or a file system without hard links, copies the bytes
+    /// inside the store.
+    /// </remarks>
+    public async Task StageBlockFromBlobAsync(string blobName, string blockId, string sourceBlobName, long sourceOffset, long length, CancellationToken cancellationToken = default)
+    {
+        StorageNames.ThrowIfInvalidName(blobName, nameof(blobName));
+        StorageNames.ThrowIfInvalidBlockId(blockId, nameof(blockId));
+        StorageNames.ThrowIfInvalidName(sourceBlobName, nameof(sourceBlobName));
+        ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(sourceOffset);
+
+        BlockListDocument? source;
+        try
+        {
+            source = await ReadBlockListAsync(sourceBlobName, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (DiskErrors.IsDiskError(ex))
+        {
+            throw DiskErrors.Unavailable("read the source blob", sourceBlobName, ex);
+        }
+
+        if (source is null)
+        {
+            throw new StorageException(StorageErrorCode.NotFound, $"The source blob '{sourceBlobName}' is not committed.");
+        }
+
+        if (sourceOffset + length > source.ToProperties().Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"The source blob '{sourceBlobName}' has no {length} bytes at offset {sourceOffset}.");
+        }
+
+        if (FindBlock(source, sourceOffset, length) is { } sourceBlock && TryLinkBlock(blobName, blockId, sourceBlobName, sourceBlock))
+        {
+            return;
+        }
+
+        await using var content = await OpenReadAsync(sourceBlobName, sourceOffset, length, cancellationToken).ConfigureAwait(false);
+        await StageBlockAsync(blobName, blockId, content, length, contentMd5: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc/>
     public async Task<BlobProperties> CommitBlockListAsync(string blobName, IReadOnlyList<string> blockIds, BlobCommitOptions options, CancellationToken cancellationToken = default)
     {
         StorageNames.ThrowIfInvalidName(blobName, nameof(blobName));
@@ -336,6 +379,52 @@ public sealed partial class FileSystemBlockStore : IBlockStore
         catch (IOException) when (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
         {
             // Not empty: it holds the folder of another blob whose name extends this one, or a block staged meanwhile.
+        }
+    }
+
+    // The block of the document that is exactly the range, if one is.
+    private static BlockListEntry? FindBlock(BlockListDocument document, long offset, long length)
+    {
+        var position = 0L;
+        foreach (var block in document.Blocks)
+        {
+            if (position == offset)
+            {
+                return block.Length == length ? block : null;
+            }
+
+            position += block.Length;
+            if (position > offset)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private bool TryLinkBlock(string blobName, string blockId, string sourceBlobName, BlockListEntry sourceBlock)
+    {
+        // Linked under a temp name first, then renamed into place like any staged block, so a reader never sees a partial
+        // name and the folder is flushed. The source file's bytes are durable already: its blob is committed.
+        var tempPath = _layout.NewTempPath();
+        try
+        {
+            if (!HardLink.TryCreate(Path.Combine(_layout.BlockFolder(sourceBlobName), sourceBlock.Id), tempPath))
+            {
+                return false;
+            }
+
+            DurableFile.MoveIntoPlace(tempPath, Path.Combine(_layout.BlockFolder(blobName), blockId), overwrite: true);
+            return true;
+        }
+        catch (Exception ex) when (DiskErrors.IsDiskError(ex))
+        {
+            throw DiskErrors.Unavailable("link a block of blob", blobName, ex);
+        }
+        finally
+        {
+            DeleteTemp(tempPath);
         }
     }
 

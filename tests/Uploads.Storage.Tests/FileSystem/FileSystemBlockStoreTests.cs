@@ -120,6 +120,51 @@ public sealed class FileSystemBlockStoreTests : BlockStoreContractTests, IDispos
         return path;
     }
 
+    [Fact]
+    public async Task StageBlockFromBlob_ExactlyOneSourceBlock_LinksItsFileInsteadOfCopying()
+    {
+        var source = NewBlobName();
+        var sourceId = BlockId(0);
+        var bytes = await StageAsync(source, sourceId, 10_000);
+        await Store.CommitBlockListAsync(source, [sourceId], s_binary);
+        var target = NewBlobName();
+        var targetId = BlockId(0);
+
+        await Store.StageBlockFromBlobAsync(target, targetId, source, 0, bytes.Length);
+
+        // Two names of one file: the source's block and the target's.
+        var targetFile = Path.Combine(_root.Path, "blocks", target.Replace('/', Path.DirectorySeparatorChar) + ".blocks", targetId);
+        Assert.Equal(2, LinkCount(targetFile));
+        Assert.Empty(FilesUnder("tmp"));
+    }
+
+    [Fact]
+    public async Task StageBlockFromBlob_PartOfASourceBlock_CopiesTheBytes()
+    {
+        var source = NewBlobName();
+        var sourceId = BlockId(0);
+        await StageAsync(source, sourceId, 10_000);
+        await Store.CommitBlockListAsync(source, [sourceId], s_binary);
+        var target = NewBlobName();
+        var targetId = BlockId(0);
+
+        await Store.StageBlockFromBlobAsync(target, targetId, source, 10, 5_000);
+
+        var targetFile = Path.Combine(_root.Path, "blocks", target.Replace('/', Path.DirectorySeparatorChar) + ".blocks", targetId);
+        Assert.Equal(1, LinkCount(targetFile));
+        Assert.Equal(5_000, new FileInfo(targetFile).Length);
+    }
+
+    private static int LinkCount(string path)
+    {
+        // The number of names of the file (st_nlink), as stat(1) prints it.
+        var startInfo = new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%h", path]) { RedirectStandardOutput = true };
+        using var process = System.Diagnostics.Process.Start(startInfo)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return int.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private FileSystemBlockStore CreateStore(TimeProvider timeProvider) =>
         new(new FileSystemStorageOptions { Root = _root.Path }, timeProvider, NullLogger<FileSystemBlockStore>.Instance);
 
