@@ -6,9 +6,15 @@ namespace Uploads.Grains;
 /// <param name="Size">The file's size in bytes.</param>
 /// <param name="ChunkSize">The size of every chunk but the last.</param>
 /// <param name="Metadata">The client's name-value pairs.</param>
+/// <param name="Mode">How the upload is written. An appended upload takes parts of up to <paramref name="ChunkSize"/> bytes.</param>
+/// <param name="SizeDeferred">For an appended upload: its length is declared later; <paramref name="Size"/> is zero.</param>
+/// <param name="Concat">For an appended upload: its part in a concatenation. A final upload is composed as it is created.</param>
 public sealed record CreateUploadCommand(
     string FileName,
     string ContentType,
     long Size,
     long ChunkSize,
-    IReadOnlyDictionary<string, string> Metadata);
+    IReadOnlyDictionary<string, string> Metadata,
+    UploadWriteMode Mode = UploadWriteMode.Chunks,
+    bool SizeDeferred = false,
+    UploadConcat? Concat = null);

@@ -22,6 +22,21 @@ public interface IUploadGrain : IGrainWithStringKey
     /// <summary>Records a staged block as the latest copy of its chunk; durable when the task completes.</summary>
     Task<ChunkCommitResult> CommitChunkAsync(ChunkCommit commit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Checks that bytes may be appended at <paramref name="offset"/> now (it must be the upload's offset, else
+    /// <c>offset_mismatch</c>) and says where to stage them. Only for uploads written by appends.
+    /// </summary>
+    Task<AppendTarget> BeginAppendAsync(long offset, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Appends staged blocks at the upload's offset and declares a deferred length; durable when the task completes.
+    /// An upload whose offset reaches its length is completed before this returns.
+    /// </summary>
+    Task<UploadSnapshot> CommitAppendAsync(AppendCommit commit, CancellationToken cancellationToken = default);
+
+    /// <summary>The parts of a completed upload, in order: what a concatenation composes it from.</summary>
+    Task<IReadOnlyList<UploadPart>> GetPartsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Commits every chunk, in index order, into one blob; idempotent once completed.</summary>
     Task<UploadSnapshot> CompleteAsync(CancellationToken cancellationToken = default);
 

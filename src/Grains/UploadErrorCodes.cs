@@ -14,4 +14,10 @@ public static class UploadErrorCodes
     public const string UploadExpired = "upload_expired";
     public const string PayloadTooLarge = "payload_too_large";
     public const string TooManyUploads = "too_many_uploads";
+
+    /// <summary>An append at an offset that is not the upload's (tus: 409).</summary>
+    public const string OffsetMismatch = "offset_mismatch";
+
+    /// <summary>A write to a final upload of a concatenation, which is composed, never written (tus: 403).</summary>
+    public const string FinalUpload = "final_upload";
 }

@@ -21,12 +21,13 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
     private readonly IPersistentState<UploadManifest> _manifest;
     private readonly IBlockStore _blocks;
     private readonly IGrainStateStore _records;
+    private readonly IGrainFactory _grains;
     private readonly TimeProvider _timeProvider;
     private readonly UploadOptions _options;
     private readonly ILogger<UploadGrain> _logger;
 
-    private IPersistentState<UploadPartPage>[] _pages = [];
-    private UploadPart?[] _parts = [];
+    private readonly List<IPersistentState<UploadPartPage>> _pages = [];
+    private readonly List<UploadPart?> _parts = [];
     private int _receivedCount;
     private long _receivedBytes;
     private DateTimeOffset? _lastAcceptedAt;
@@ -35,6 +36,7 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         IGrainContext context,
         IBlockStore blocks,
         IGrainStateStore records,
+        IGrainFactory grains,
         TimeProvider timeProvider,
         IOptions<UploadOptions> options,
         ILogger<UploadGrain> logger)
@@ -43,6 +45,7 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         _manifest = context.GetPersistentState<UploadManifest>(UploadKeys.ManifestStateName);
         _blocks = blocks;
         _records = records;
+        _grains = grains;
         _timeProvider = timeProvider;
         _options = options.Value;
         _logger = logger;
@@ -67,7 +70,9 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         {
             var existing = Manifest;
             if (existing.FileName != command.FileName || existing.Size != command.Size ||
-                existing.ChunkSize != command.ChunkSize || existing.ContentType != command.ContentType)
+                existing.ChunkSize != command.ChunkSize || existing.ContentType != command.ContentType ||
+                existing.Mode != command.Mode || existing.SizeDeferred != command.SizeDeferred ||
+                existing.Concat?.Kind != command.Concat?.Kind || !(existing.Concat?.Parts ?? []).SequenceEqual(command.Concat?.Parts ?? []))
             {
                 throw new UploadException(UploadErrorCodes.UploadIdConflict, $"Upload '{existing.UploadId}' exists with other parameters.");
             }
@@ -77,7 +82,14 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         }
 
         var now = _timeProvider.GetUtcNow();
-        var plan = ChunkPlan.FromChunkSize(command.Size, command.ChunkSize);
+        var appended = command.Mode == UploadWriteMode.Append;
+        if (!appended && (command.SizeDeferred || command.Concat is not null))
+        {
+            throw new ArgumentException("Only an appended upload may defer its length or take part in a concatenation.", nameof(command));
+        }
+
+        // An appended upload has as many parts as its appends made; it starts with none.
+        var plan = appended ? new ChunkPlan(command.ChunkSize, 0) : ChunkPlan.FromChunkSize(command.Size, command.ChunkSize);
         _manifest.State = new UploadManifest
         {
             UploadId = UploadIdOf(_context.GrainId),
@@ -87,6 +99,9 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
             ChunkSize = plan.ChunkSize,
             ChunkCount = plan.ChunkCount,
             Metadata = new Dictionary<string, string>(command.Metadata),
+            Mode = command.Mode,
+            SizeDeferred = command.SizeDeferred,
+            Concat = command.Concat,
             State = ManifestState.Open,
             CreatedAt = now,
             StateChangedAt = now,
@@ -94,6 +109,16 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         await WriteAsync(_manifest, cancellationToken);
         await LoadPartsAsync(readStored: false, cancellationToken);
         LogCreated(_logger, BlobName, command.Size, plan.ChunkCount);
+        if (command.Concat?.Kind == UploadConcatKind.Final)
+        {
+            await ComposeAsync(cancellationToken);
+        }
+        else if (appended && !command.SizeDeferred && command.Size == 0)
+        {
+            // Nothing to append: an empty appended upload is complete as soon as it exists.
+            await CompleteAppendedAsync(cancellationToken);
+        }
+
         return new CreateUploadResult(Snapshot(), Created: true);
     }
 
@@ -107,6 +132,7 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
     {
         await EnsureCurrentAsync(cancellationToken);
         ThrowUnlessWritable();
+        ThrowUnlessChunked();
         ThrowUnlessValidChunk(index, length);
         return new ChunkTarget(BlobName, BlockIds.New(index));
     }
@@ -121,6 +147,7 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         }
 
         ThrowUnlessWritable();
+        ThrowUnlessChunked();
         ThrowUnlessValidChunk(commit.Index, commit.Size);
         if (!StorageNames.IsValidBlockId(commit.BlockId) || commit.Sha256.Length != SHA256.HashSizeInBytes)
         {
@@ -158,6 +185,111 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         return new ChunkCommitResult(Snapshot(), Replaced: previous is not null);
     }
 
+    public async Task<AppendTarget> BeginAppendAsync(long offset, CancellationToken cancellationToken = default)
+    {
+        await EnsureCurrentAsync(cancellationToken);
+        ThrowUnlessAppended();
+        ThrowUnlessWritable();
+        ThrowUnlessAtOffset(offset);
+        return new AppendTarget(BlobName, _receivedBytes, _parts.Count, Manifest.SizeDeferred ? null : Manifest.Size, Manifest.ChunkSize);
+    }
+
+    public async Task<UploadSnapshot> CommitAppendAsync(AppendCommit commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        await EnsureCurrentAsync(cancellationToken);
+        if (Manifest.State is ManifestState.Aborted or ManifestState.Expired)
+        {
+            // The caller staged blocks after the bytes were released: release them too rather than strand them.
+            await TryReleaseStorageAsync(cancellationToken);
+        }
+
+        ThrowUnlessAppended();
+        ThrowUnlessWritable();
+        ThrowUnlessAtOffset(commit.Offset);
+        if (commit.Blocks.Any(b => !StorageNames.IsValidBlockId(b.BlockId) || b.Size < 1 || b.Size > Manifest.ChunkSize || b.Sha256.Length != SHA256.HashSizeInBytes))
+        {
+            throw new ArgumentException("The commit names an invalid block id, size or digest.", nameof(commit));
+        }
+
+        var end = _receivedBytes + commit.Blocks.Sum(b => b.Size);
+        var length = Manifest.SizeDeferred ? commit.Length : Manifest.Size;
+        if (commit.Length is { } declared && !Manifest.SizeDeferred && declared != Manifest.Size)
+        {
+            throw new UploadException(UploadErrorCodes.ValidationError, $"The upload's length is {Manifest.Size} bytes and cannot change.");
+        }
+
+        if (commit.Length is { } declaredLength && (declaredLength < end || declaredLength > _options.Limits.MaxUploadBytes))
+        {
+            throw new UploadException(UploadErrorCodes.ValidationError, $"The length must lie between the upload's offset after this append, {end}, and {_options.Limits.MaxUploadBytes} bytes.");
+        }
+
+        if (end > (length ?? _options.Limits.MaxUploadBytes))
+        {
+            throw new UploadException(UploadErrorCodes.PayloadTooLarge, $"The append would take the upload to {end} bytes, past its length of {length ?? _options.Limits.MaxUploadBytes} bytes.");
+        }
+
+        if (_parts.Count + commit.Blocks.Count > UploadLimitsOptions.MaxBlocksPerBlob)
+        {
+            throw new UploadException(UploadErrorCodes.ValidationError, $"An upload holds at most {UploadLimitsOptions.MaxBlocksPerBlob} parts; append in larger requests.");
+        }
+
+        if (Manifest.SizeDeferred && commit.Length is { } newLength)
+        {
+            // The length is durable before any block that depends on it.
+            Manifest.Size = newLength;
+            Manifest.SizeDeferred = false;
+            await WriteAsync(_manifest, cancellationToken);
+        }
+
+        if (commit.Blocks.Count > 0)
+        {
+            var now = _timeProvider.GetUtcNow();
+            var index = _parts.Count;
+            var appended = commit.Blocks
+                .Select(b => new UploadPart { Index = index++, BlockId = b.BlockId, Size = b.Size, Sha256 = b.Sha256 })
+                .ToList();
+
+            // Pages in order, so the parts on storage always run from the first without a gap.
+            foreach (var pageParts in appended.GroupBy(p => p.Index / UploadPartPage.Size))
+            {
+                var page = PageAt(pageParts.Key);
+                if (page.State.Sealed)
+                {
+                    throw new InconsistentStateException($"Page {pageParts.Key} of {BlobName} is sealed while this activation holds the upload open.");
+                }
+
+                page.State.Parts.AddRange(pageParts);
+                page.State.UpdatedAt = now;
+                await WriteAsync(page, cancellationToken);
+                foreach (var part in pageParts)
+                {
+                    Record(part, previous: null);
+                }
+            }
+
+            _lastAcceptedAt = now;
+        }
+
+        if (!Manifest.SizeDeferred && _receivedBytes == Manifest.Size)
+        {
+            await CompleteAppendedAsync(cancellationToken);
+        }
+
+        return Snapshot();
+    }
+
+    public async Task<IReadOnlyList<UploadPart>> GetPartsAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureCurrentAsync(cancellationToken);
+        if (Manifest.State != ManifestState.Completed)
+        {
+            throw new UploadException(UploadErrorCodes.InvalidState, $"Upload {Manifest.UploadId} is {UploadStateName(Snapshot().State)}; only a completed upload can be composed.");
+        }
+
+        return _parts.Select(p => p!).ToArray();
+    }
+
     public async Task<UploadSnapshot> CompleteAsync(CancellationToken cancellationToken = default)
     {
         await EnsureCurrentAsync(cancellationToken);
@@ -171,17 +303,18 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
                 break;
         }
 
-        var missing = ChunkRange.FromSorted(Enumerable.Range(0, Manifest.ChunkCount).Where(i => _parts[i] is null));
+        if (Manifest.Mode == UploadWriteMode.Append)
+        {
+            throw new UploadException(UploadErrorCodes.InvalidState, $"Upload {Manifest.UploadId} is written with tus; it completes by itself once its offset reaches its length.");
+        }
+
+        var missing = ChunkRange.FromSorted(Enumerable.Range(0, _parts.Count).Where(i => _parts[i] is null));
         if (missing.Count > 0)
         {
             throw new UploadException(UploadErrorCodes.UploadIncomplete, $"{Manifest.ChunkCount - _receivedCount} of {Manifest.ChunkCount} chunks are missing.", missing);
         }
 
-        // Completing is durable before the storage commit, so whichever activation finds it finishes the job.
-        Manifest.State = ManifestState.Completing;
-        Manifest.StateChangedAt = _timeProvider.GetUtcNow();
-        await WriteAsync(_manifest, cancellationToken);
-        await FinishCompletionAsync(cancellationToken);
+        await CompleteAppendedAsync(cancellationToken);
         return Snapshot();
     }
 
@@ -279,6 +412,102 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
             await ForgetActiveAsync(cancellationToken);
             await TryReleaseStorageAsync(cancellationToken);
         }
+        else if (Manifest.State == ManifestState.Open && Manifest.Concat?.Kind == UploadConcatKind.Final)
+        {
+            // A composition cut short (a crash, storage away) is taken up again by the next call.
+            await ComposeAsync(cancellationToken);
+        }
+    }
+
+    private async Task CompleteAppendedAsync(CancellationToken cancellationToken)
+    {
+        // Completing is durable before the storage commit, so whichever activation finds it finishes the job.
+        Manifest.State = ManifestState.Completing;
+        Manifest.StateChangedAt = _timeProvider.GetUtcNow();
+        await WriteAsync(_manifest, cancellationToken);
+        await FinishCompletionAsync(cancellationToken);
+    }
+
+    private async Task ComposeAsync(CancellationToken cancellationToken)
+    {
+        // The sources are uploads of the same tenant: their keys share this one's tenant segment.
+        var tenantSegment = BlobName[..BlobName.LastIndexOf('/')];
+        var sources = new List<(string BlobName, long Offset, UploadPart Part)>();
+        foreach (var uploadId in Manifest.Concat!.Parts)
+        {
+            var sourceName = $"{tenantSegment}/{uploadId}";
+            IReadOnlyList<UploadPart> parts;
+            try
+            {
+                parts = await _grains.GetGrain<IUploadGrain>(sourceName).GetPartsAsync(cancellationToken);
+            }
+            catch (UploadException exception) when (exception.Code is UploadErrorCodes.NotFound or UploadErrorCodes.InvalidState)
+            {
+                // A source gone or not completed never comes back as it was: this upload cannot be composed.
+                await AbandonCompositionAsync(cancellationToken);
+                throw new UploadException(UploadErrorCodes.ValidationError, $"Partial upload {uploadId} cannot be composed: {exception.Message}");
+            }
+
+            var offset = 0L;
+            foreach (var part in parts)
+            {
+                sources.Add((sourceName, offset, part));
+                offset += part.Size;
+            }
+        }
+
+        var size = sources.Sum(s => s.Part.Size);
+        if (size != Manifest.Size || sources.Count > UploadLimitsOptions.MaxBlocksPerBlob)
+        {
+            await AbandonCompositionAsync(cancellationToken);
+            throw new UploadException(
+                UploadErrorCodes.ValidationError,
+                $"The partial uploads hold {size} bytes in {sources.Count} parts; the final upload expected {Manifest.Size} bytes in at most {UploadLimitsOptions.MaxBlocksPerBlob} parts.");
+        }
+
+        // Each block is copied inside the store from the range of its source blob: the bytes never reach the silo
+        // where the store can copy by itself.
+        var blockIds = sources.Select((_, i) => BlockIds.New(i)).ToArray();
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, sources.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = PageParallelism, CancellationToken = cancellationToken },
+            async (i, token) =>
+            {
+                var (sourceName, offset, part) = sources[i];
+                await _blocks.StageBlockFromBlobAsync(BlobName, blockIds[i], sourceName, offset, part.Size, token);
+            });
+
+        var now = _timeProvider.GetUtcNow();
+        for (var i = 0; i < sources.Count; i++)
+        {
+            PageAt(i / UploadPartPage.Size).State.Parts.Add(new UploadPart { Index = i, BlockId = blockIds[i], Size = sources[i].Part.Size, Sha256 = sources[i].Part.Sha256 });
+        }
+
+        await Parallel.ForEachAsync(
+            _pages,
+            new ParallelOptions { MaxDegreeOfParallelism = PageParallelism, CancellationToken = cancellationToken },
+            async (page, token) =>
+            {
+                page.State.UpdatedAt = now;
+                await WriteAsync(page, token);
+            });
+        foreach (var part in _pages.SelectMany(p => p.State.Parts).OrderBy(p => p.Index))
+        {
+            Record(part, previous: null);
+        }
+
+        _lastAcceptedAt = now;
+        await CompleteAppendedAsync(cancellationToken);
+    }
+
+    private async Task AbandonCompositionAsync(CancellationToken cancellationToken)
+    {
+        Manifest.State = ManifestState.Aborted;
+        Manifest.StateChangedAt = _timeProvider.GetUtcNow();
+        Manifest.StorageReleased = false;
+        await WriteAsync(_manifest, cancellationToken);
+        await ForgetActiveAsync(cancellationToken);
+        await TryReleaseStorageAsync(cancellationToken);
     }
 
     private async Task FinishCompletionAsync(CancellationToken cancellationToken)
@@ -294,9 +523,9 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
                 await WriteAsync(page, token);
             });
 
-        var blockIds = new string[Manifest.ChunkCount];
-        var digests = new byte[Manifest.ChunkCount * SHA256.HashSizeInBytes];
-        for (var i = 0; i < Manifest.ChunkCount; i++)
+        var blockIds = new string[_parts.Count];
+        var digests = new byte[_parts.Count * SHA256.HashSizeInBytes];
+        for (var i = 0; i < _parts.Count; i++)
         {
             var part = _parts[i] ?? throw new InvalidOperationException($"Upload {BlobName} is completing with chunk {i} missing.");
             blockIds[i] = part.BlockId;
@@ -354,32 +583,46 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
 
     private async Task LoadPartsAsync(bool readStored, CancellationToken cancellationToken)
     {
-        var chunkCount = Manifest.ChunkCount;
-        var pageCount = (chunkCount + UploadPartPage.Size - 1) / UploadPartPage.Size;
-        _pages = new IPersistentState<UploadPartPage>[pageCount];
-        for (var i = 0; i < pageCount; i++)
-        {
-            _pages[i] = _context.GetPersistentState<UploadPartPage>(UploadKeys.PartsStateName, i.ToString("D5", System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        // A new upload has no pages stored yet: reading them would only find nothing.
-        if (readStored)
-        {
-            await Parallel.ForEachAsync(
-                _pages,
-                new ParallelOptions { MaxDegreeOfParallelism = PageParallelism, CancellationToken = cancellationToken },
-                async (page, token) => await page.ReadStateAsync(token));
-        }
-
-        _parts = new UploadPart?[chunkCount];
+        _pages.Clear();
+        _parts.Clear();
         _receivedCount = 0;
         _receivedBytes = 0;
         _lastAcceptedAt = null;
+        if (Manifest.Mode == UploadWriteMode.Append)
+        {
+            // Appends fill the pages in order, so the pages stored run from the first to the first that is not full.
+            // Batches grow (1, 1, 2, 4, ... pages) so a small upload reads one record and a large one few round trips.
+            while (readStored)
+            {
+                var batch = Enumerable.Range(_pages.Count, Math.Clamp(_pages.Count, 1, PageParallelism)).Select(PageAt).ToArray();
+                await ReadPagesAsync(batch, cancellationToken);
+                var notFull = Array.FindIndex(batch, p => p.State.Parts.Count < UploadPartPage.Size);
+                if (notFull >= 0)
+                {
+                    _pages.RemoveRange(_pages.Count - batch.Length + notFull + 1, batch.Length - notFull - 1);
+                    break;
+                }
+            }
+        }
+        else
+        {
+            var pageCount = (Manifest.ChunkCount + UploadPartPage.Size - 1) / UploadPartPage.Size;
+            var pages = Enumerable.Range(0, pageCount).Select(PageAt).ToArray();
+
+            // A new upload has no pages stored yet: reading them would only find nothing.
+            if (readStored)
+            {
+                await ReadPagesAsync(pages, cancellationToken);
+            }
+
+            _parts.AddRange(new UploadPart?[Manifest.ChunkCount]);
+        }
+
         foreach (var page in _pages)
         {
-            foreach (var part in page.State.Parts)
+            foreach (var part in page.State.Parts.OrderBy(p => p.Index))
             {
-                if (part.Index >= 0 && part.Index < chunkCount && _parts[part.Index] is null)
+                if (Manifest.Mode == UploadWriteMode.Append ? part.Index == _parts.Count : part.Index >= 0 && part.Index < _parts.Count && _parts[part.Index] is null)
                 {
                     Record(part, previous: null);
                 }
@@ -390,6 +633,23 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
                 _lastAcceptedAt = page.State.UpdatedAt;
             }
         }
+    }
+
+    private Task ReadPagesAsync(IEnumerable<IPersistentState<UploadPartPage>> pages, CancellationToken cancellationToken) =>
+        Parallel.ForEachAsync(
+            pages,
+            new ParallelOptions { MaxDegreeOfParallelism = PageParallelism, CancellationToken = cancellationToken },
+            async (page, token) => await page.ReadStateAsync(token));
+
+    /// <summary>The page holding part <paramref name="pageIndex"/> × <see cref="UploadPartPage.Size"/> onwards, made (empty, not stored) when new.</summary>
+    private IPersistentState<UploadPartPage> PageAt(int pageIndex)
+    {
+        while (_pages.Count <= pageIndex)
+        {
+            _pages.Add(_context.GetPersistentState<UploadPartPage>(UploadKeys.PartsStateName, _pages.Count.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+
+        return _pages[pageIndex];
     }
 
     private void Record(UploadPart part, UploadPart? previous)
@@ -404,7 +664,14 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         }
 
         _receivedBytes += part.Size;
-        _parts[part.Index] = part;
+        if (part.Index == _parts.Count)
+        {
+            _parts.Add(part);
+        }
+        else
+        {
+            _parts[part.Index] = part;
+        }
     }
 
     private async Task WriteAsync<TState>(IPersistentState<TState> state, CancellationToken cancellationToken)
@@ -434,6 +701,35 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
                 throw new UploadException(UploadErrorCodes.UploadAborted, "The upload was aborted.");
             case ManifestState.Expired:
                 throw new UploadException(UploadErrorCodes.UploadExpired, "The upload has expired.");
+        }
+    }
+
+    private void ThrowUnlessChunked()
+    {
+        if (Manifest.Mode == UploadWriteMode.Append)
+        {
+            throw new UploadException(UploadErrorCodes.InvalidState, $"Upload {Manifest.UploadId} is written with tus, by appends at its offset, not in chunks.");
+        }
+    }
+
+    private void ThrowUnlessAppended()
+    {
+        if (Manifest.Mode != UploadWriteMode.Append)
+        {
+            throw new UploadException(UploadErrorCodes.InvalidState, $"Upload {Manifest.UploadId} is written in chunks with the v1 API, not by appends.");
+        }
+
+        if (Manifest.Concat?.Kind == UploadConcatKind.Final)
+        {
+            throw new UploadException(UploadErrorCodes.FinalUpload, "A final upload is composed of its partial uploads and cannot be written.");
+        }
+    }
+
+    private void ThrowUnlessAtOffset(long offset)
+    {
+        if (offset != _receivedBytes)
+        {
+            throw new UploadException(UploadErrorCodes.OffsetMismatch, $"The upload's offset is {_receivedBytes}, not {offset}.");
         }
     }
 
@@ -470,8 +766,8 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
             ManifestState.Aborted => UploadState.Aborted,
             _ => UploadState.Expired,
         };
-        var received = Enumerable.Range(0, manifest.ChunkCount).Where(i => _parts[i] is not null);
-        var nextChunk = Array.FindIndex(_parts, p => p is null);
+        var received = Enumerable.Range(0, _parts.Count).Where(i => _parts[i] is not null);
+        var nextChunk = _parts.FindIndex(p => p is null);
         var updatedAt = _lastAcceptedAt is { } accepted && accepted > manifest.StateChangedAt ? accepted : manifest.StateChangedAt;
         return new UploadSnapshot
         {
@@ -481,8 +777,11 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
             ContentType = manifest.ContentType,
             Size = manifest.Size,
             ChunkSize = manifest.ChunkSize,
-            ChunkCount = manifest.ChunkCount,
+            ChunkCount = _parts.Count,
             Metadata = manifest.Metadata,
+            Mode = manifest.Mode,
+            SizeDeferred = manifest.SizeDeferred,
+            Concat = manifest.Concat,
             ReceivedChunks = ChunkRange.FromSorted(received),
             ReceivedChunkCount = _receivedCount,
             ReceivedBytes = _receivedBytes,
@@ -499,6 +798,8 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
             BlobName = BlobName,
         };
     }
+
+    private static string UploadStateName(UploadState state) => state.ToString().ToLowerInvariant();
 
     private static string UploadIdOf(GrainId grainId) => grainId.Key[(grainId.Key.LastIndexOf('/') + 1)..];
 }

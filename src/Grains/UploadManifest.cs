@@ -23,6 +23,18 @@ public sealed class UploadManifest
 
     public Dictionary<string, string> Metadata { get; set; } = [];
 
+    /// <summary>How the upload is written; <see cref="UploadWriteMode.Chunks"/> for manifests written before there was a choice.</summary>
+    public UploadWriteMode Mode { get; set; }
+
+    /// <summary>
+    /// For an appended upload created without its length (tus <c>creation-defer-length</c>): true until an append
+    /// declares it. <see cref="Size"/> is zero meanwhile.
+    /// </summary>
+    public bool SizeDeferred { get; set; }
+
+    /// <summary>For an appended upload that takes part in a concatenation: which part.</summary>
+    public UploadConcat? Concat { get; set; }
+
     public ManifestState State { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }

@@ -19,6 +19,15 @@ public sealed record UploadSnapshot
 
     public required IReadOnlyDictionary<string, string> Metadata { get; init; }
 
+    /// <summary>How the upload is written.</summary>
+    public UploadWriteMode Mode { get; init; }
+
+    /// <summary>For an appended upload: its length is not declared yet, and <see cref="Size"/> is zero.</summary>
+    public bool SizeDeferred { get; init; }
+
+    /// <summary>For an appended upload that takes part in a concatenation: which part.</summary>
+    public UploadConcat? Concat { get; init; }
+
     /// <summary>The chunk indices held, as sorted inclusive ranges.</summary>
     public required IReadOnlyList<ChunkRange> ReceivedChunks { get; init; }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Uploads.Runtime;
+using Uploads.Runtime.Cluster;
 using Uploads.Storage;
 
 namespace Uploads.Grains;
@@ -11,7 +12,8 @@ namespace Uploads.Grains;
 /// Expires uploads nobody touches any more, finishes interrupted completions, retries failed releases of bytes and
 /// deletes terminal manifests after <see cref="UploadOptions.RetainTerminal"/>. Each pass reads at most
 /// <see cref="UploadSweepOptions.BatchSize"/> manifests, going on where the last pass stopped, and activates only the
-/// uploads whose manifest says they may need it, so a pass costs little however many uploads are stored.
+/// uploads whose manifest says they may need it, so a pass costs little however many uploads are stored. In a
+/// cluster each silo acts only on the uploads it owns, so the work is shared out rather than done on every silo.
 /// </summary>
 internal sealed partial class UploadSweeper : BackgroundService
 {
@@ -22,10 +24,18 @@ internal sealed partial class UploadSweeper : BackgroundService
     private readonly TimeProvider _timeProvider;
     private readonly UploadOptions _options;
     private readonly ILogger<UploadSweeper> _logger;
+    private readonly IClusterMembership? _membership;
     private string? _cursor;
 
-    public UploadSweeper(IGrainStateStore store, IGrainFactory grains, TimeProvider timeProvider, IOptions<UploadOptions> options, ILogger<UploadSweeper> logger)
+    public UploadSweeper(
+        IGrainStateStore store,
+        IGrainFactory grains,
+        TimeProvider timeProvider,
+        IOptions<UploadOptions> options,
+        ILogger<UploadSweeper> logger,
+        IClusterMembership? membership = null)
     {
+        _membership = membership;
         _store = store;
         _grains = grains;
         _timeProvider = timeProvider;
@@ -44,6 +54,12 @@ internal sealed partial class UploadSweeper : BackgroundService
         var acted = 0;
         foreach (var key in keys)
         {
+            var grainKey = key[Prefix.Length..];
+            if (_membership?.IsLocalOwner(new GrainId(UploadKeys.GrainType, grainKey)) == false)
+            {
+                continue;
+            }
+
             if (await _store.ReadAsync(key, cancellationToken) is not { } entry ||
                 JsonSerializer.Deserialize<UploadManifest>(entry.Data, s_json) is not { } manifest ||
                 !NeedsAttention(manifest, now))
@@ -53,7 +69,7 @@ internal sealed partial class UploadSweeper : BackgroundService
 
             try
             {
-                await _grains.GetGrain<IUploadGrain>(key[Prefix.Length..]).SweepAsync(cancellationToken);
+                await _grains.GetGrain<IUploadGrain>(grainKey).SweepAsync(cancellationToken);
                 acted++;
             }
             catch (Exception exception) when (exception is StorageException or InconsistentStateException or UploadException)

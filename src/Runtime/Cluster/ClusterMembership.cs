@@ -158,6 +158,8 @@ internal sealed partial class ClusterMembership : IClusterMembership, IDisposabl
         };
     }
 
+    public bool IsLocalOwner(GrainId grainId) => SelectOwner(grainId)?.SiloId == LocalSiloId;
+
     /// <summary>The silos this silo suspects now: it could not reach them, though their records look alive.</summary>
     public IReadOnlyCollection<string> GetSuspects()
     {

@@ -20,4 +20,11 @@ public interface IClusterMembership
     /// are deleted (<see cref="ClusterOptions.DeadSiloRetention"/>).
     /// </summary>
     IReadOnlyList<SiloInfo> GetSilos();
+
+    /// <summary>
+    /// Whether this silo owns <paramref name="grainId"/> in its current view, as placement would choose now; always
+    /// true for a silo alone. Views differ for a moment while membership changes, so this is for sharing work out,
+    /// never for correctness.
+    /// </summary>
+    bool IsLocalOwner(GrainId grainId);
 }

@@ -169,6 +169,25 @@ public sealed class ClusterMembershipTests
     }
 
     [Fact]
+    public async Task IsLocalOwner_EveryGrainIsOwnedByExactlyOneSiloOfAgreeingViews()
+    {
+        await using var a = Silo("a");
+        await using var b = Silo("b");
+        await a.Membership.JoinAsync(CancellationToken.None);
+        await b.Membership.JoinAsync(CancellationToken.None);
+        await a.Membership.RefreshAsync(CancellationToken.None);
+        await b.Membership.RefreshAsync(CancellationToken.None);
+        var grains = Enumerable.Range(0, 200).Select(i => new GrainId("counter", $"k{i}")).ToArray();
+
+        var ownedByA = grains.Count(a.Membership.IsLocalOwner);
+        var ownedByB = grains.Count(b.Membership.IsLocalOwner);
+
+        Assert.All(grains, g => Assert.NotEqual(a.Membership.IsLocalOwner(g), b.Membership.IsLocalOwner(g)));
+        Assert.Equal(200, ownedByA + ownedByB);
+        Assert.InRange(ownedByA, 60, 140);
+    }
+
+    [Fact]
     public async Task LeaveThenRemove_OthersStopPlacingOnItThenForgetIt()
     {
         await using var a = Silo("a");
