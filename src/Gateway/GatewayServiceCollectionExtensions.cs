@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Uploads.Gateway.Authentication;
+using Uploads.Gateway.Cors;
 using Uploads.Gateway.Health;
 using Uploads.Gateway.Problems;
 using Uploads.Gateway.RateLimiting;
@@ -13,13 +14,14 @@ public static class GatewayServiceCollectionExtensions
     public const string ReadyTag = "ready";
 
     /// <summary>
-    /// Adds authentication in the configured mode, the per-tenant rate limit, problem details (with a <c>code</c> on
+    /// Adds authentication in the configured mode, the CORS policy of browser clients, the per-tenant rate limit, problem details (with a <c>code</c> on
     /// every error), the exception handler, health checks and OpenAPI. The host registers the grain runtime with
     /// <c>AddGrainCluster</c> (a single silo included): <c>GET /v1/cluster</c> and readiness ask its membership.
     /// </summary>
     public static IServiceCollection AddUploadsGateway(this IServiceCollection services)
     {
         services.AddUploadsAuthentication();
+        services.AddUploadsCors();
         services.AddUploadsRateLimiting();
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {

@@ -1,4 +1,5 @@
 using Uploads.Gateway;
+using Uploads.Gateway.Cors;
 using Uploads.Grains;
 using Uploads.Runtime.Cluster;
 using Uploads.Storage;
@@ -22,6 +23,9 @@ var app = builder.Build();
 app.UseGrainClusterEndpoint();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+
+// Before authentication: a browser's preflight carries no credentials.
+app.UseCors(UploadsCorsServiceCollectionExtensions.PolicyName);
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();

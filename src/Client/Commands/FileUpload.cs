@@ -46,7 +46,7 @@ internal static class FileUpload
             {
                 var resumed = last is { ResumedBytes: > 0 } ? $", {ByteSize.Format(last.ResumedBytes)} of it already on the server" : "";
                 output.WriteLine(
-                    $"Uploaded {upload.FileName} ({ByteSize.Format(upload.Size)}{resumed}) in {elapsed.TotalSeconds:0.0} s as upload {upload.UploadId}; " +
+                    $"Uploaded {upload.FileName} ({ByteSize.Format(upload.Size ?? 0)}{resumed}) in {elapsed.TotalSeconds:0.0} s as upload {upload.UploadId}; " +
                     $"chunksSha256 {upload.Result?.ChunksSha256} verified.");
             }
 

@@ -36,7 +36,7 @@ internal static class GetCommand
             await using var stdout = Console.OpenStandardOutput();
             await ProgressView.RunAsync<DownloadProgress, UploadResource>(
                 output, upload.FileName, TransferSnapshot.Of, (progress, token) => client.DownloadToAsync(uploadId, stdout, progress, token), cancellationToken);
-            output.Note($"Wrote {ByteSize.Format(upload.Size)} of upload {uploadId} to stdout; chunksSha256 verified.");
+            output.Note($"Wrote {ByteSize.Format(upload.Size ?? 0)} of upload {uploadId} to stdout; chunksSha256 verified.");
             return ExitCodes.Success;
         }
 
@@ -57,7 +57,7 @@ internal static class GetCommand
         }
         else
         {
-            output.WriteLine($"Downloaded upload {uploadId} to {path} ({ByteSize.Format(downloaded.Size)}); chunksSha256 {downloaded.Result?.ChunksSha256} verified.");
+            output.WriteLine($"Downloaded upload {uploadId} to {path} ({ByteSize.Format(downloaded.Size ?? 0)}); chunksSha256 {downloaded.Result?.ChunksSha256} verified.");
         }
 
         return ExitCodes.Success;

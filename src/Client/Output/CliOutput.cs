@@ -55,7 +55,7 @@ internal sealed class CliOutput
         {
             ("upload", upload.UploadId),
             ("state", upload.State.ToString()),
-            ("file", $"{upload.FileName} ({ByteSize.Format(upload.Size)}, {upload.ContentType})"),
+            ("file", $"{upload.FileName} ({(upload.Size is { } size ? ByteSize.Format(size) : "length not declared yet")}, {upload.ContentType})"),
             ("chunks", $"{upload.ReceivedChunkCount} of {upload.ChunkCount} received ({ByteSize.Format(upload.ReceivedBytes)}), {ByteSize.Format(upload.ChunkSize)} each"),
         };
         if (!upload.State.IsTerminal)
@@ -116,8 +116,13 @@ internal sealed class CliOutput
         {
             upload.UploadId,
             upload.State.ToString(),
-            ByteSize.Format(upload.Size),
-            upload.Size == 0 ? "100%" : $"{upload.ReceivedBytes * 100 / upload.Size}%",
+            upload.Size is { } total ? ByteSize.Format(total) : "?",
+            upload.Size switch
+            {
+                null => ByteSize.Format(upload.ReceivedBytes),
+                0 => "100%",
+                { } size => $"{upload.ReceivedBytes * 100 / size}%",
+            },
             Timestamp(upload.UpdatedAt),
             upload.FileName,
         }).ToArray();

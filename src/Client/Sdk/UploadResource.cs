@@ -15,8 +15,8 @@ public sealed class UploadResource
     /// <summary>The media type given at creation.</summary>
     public string ContentType { get; init; } = "";
 
-    /// <summary>The size of the whole file in bytes.</summary>
-    public long Size { get; init; }
+    /// <summary>The size of the whole file in bytes; <see langword="null"/> for a tus upload whose length is not declared yet.</summary>
+    public long? Size { get; init; }
 
     /// <summary>The size of every chunk but the last.</summary>
     public long ChunkSize { get; init; }
@@ -62,7 +62,8 @@ public sealed class UploadResource
     {
         ArgumentOutOfRangeException.ThrowIfNegative(index);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, ChunkCount);
-        return index < ChunkCount - 1 ? ChunkSize : Size - ((long)(ChunkCount - 1) * ChunkSize);
+        var size = Size ?? throw new InvalidOperationException($"Upload {UploadId} has not declared its length yet.");
+        return index < ChunkCount - 1 ? ChunkSize : size - ((long)(ChunkCount - 1) * ChunkSize);
     }
 
     /// <summary>Whether the server holds chunk <paramref name="index"/>.</summary>

@@ -4,17 +4,20 @@ namespace Uploads.Gateway.Apis;
 
 /// <summary>
 /// A forward-only read stream that hashes what passes through it, so a chunk is hashed while it streams into
-/// the block store and never has to be held whole in memory. SHA-256 always; MD5 only when asked for.
+/// the block store and never has to be held whole in memory. SHA-256 always; MD5 only when asked for; and,
+/// when given, a hash the caller owns and feeds from several streams in turn (a digest of a whole body cut into blocks).
 /// </summary>
 internal sealed class HashingReadStream : Stream
 {
     private readonly Stream _inner;
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly IncrementalHash? _md5;
+    private readonly IncrementalHash? _shared;
 
-    public HashingReadStream(Stream inner, bool md5)
+    public HashingReadStream(Stream inner, bool md5 = false, IncrementalHash? shared = null)
     {
         _inner = inner;
+        _shared = shared;
         // MD5 is only for checking the Content-MD5 a client sent, never for security.
 #pragma warning disable CA5351
         _md5 = md5 ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
@@ -85,5 +88,6 @@ internal sealed class HashingReadStream : Stream
     {
         _sha256.AppendData(data);
         _md5?.AppendData(data);
+        _shared?.AppendData(data);
     }
 }

@@ -4,7 +4,8 @@ using Uploads.Grains;
 namespace Uploads.Gateway.Apis;
 
 /// <summary>
-/// The upload resource of API.md; the answer to a chunk upload adds <see cref="Chunk"/>. Times are UTC
+/// The upload resource of API.md; the answer to a chunk upload adds <see cref="Chunk"/>. <see cref="Size"/> is null
+/// while a tus upload defers its length. Times are UTC
 /// <see cref="DateTime"/>s so they serialize as RFC 3339 with a 'Z'.
 /// </summary>
 public sealed record UploadResource(
@@ -12,7 +13,7 @@ public sealed record UploadResource(
     string State,
     string FileName,
     string ContentType,
-    long Size,
+    long? Size,
     long ChunkSize,
     int ChunkCount,
     IReadOnlyDictionary<string, string> Metadata,
@@ -33,7 +34,7 @@ public sealed record UploadResource(
         StateName(upload.State),
         upload.FileName,
         upload.ContentType,
-        upload.Size,
+        upload.SizeDeferred ? null : upload.Size,
         upload.ChunkSize,
         upload.ChunkCount,
         upload.Metadata,

@@ -244,7 +244,8 @@ public static class UploadsApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAsync(
+    /// <summary>Serves a completed upload's content, with ranges and validators; also <c>GET /files/{id}</c>.</summary>
+    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAsync(
         string id,
         HttpContext context,
         IGrainFactory grains,
@@ -293,7 +294,7 @@ public static class UploadsApi
             return "The body must be a JSON object.";
         }
 
-        if (string.IsNullOrEmpty(body.FileName) || body.FileName.Length > MaxFileNameLength || body.FileName.Any(char.IsControl))
+        if (body.FileName is null || ValidateFileName(body.FileName) is not null)
         {
             return $"fileName is required: 1 to {MaxFileNameLength} characters, no control characters.";
         }
@@ -303,7 +304,7 @@ public static class UploadsApi
             return "size is required.";
         }
 
-        if (body.ContentType is not null && (body.ContentType.Length > MaxFileNameLength || !MediaTypeHeaderValue.TryParse(body.ContentType, out _)))
+        if (body.ContentType is not null && !IsValidContentType(body.ContentType))
         {
             return "contentType must be a media type such as video/mp4.";
         }
@@ -313,22 +314,35 @@ public static class UploadsApi
             return $"uploadId must match [A-Za-z0-9._-]{{1,{UploadIds.MaxLength}}} and not be '.' or '..'.";
         }
 
-        if (body.Metadata is { } metadata)
+        return body.Metadata is { } metadata ? ValidateMetadata(metadata) : null;
+    }
+
+    /// <summary>What is wrong with a file name, or <see langword="null"/> when it is valid.</summary>
+    internal static string? ValidateFileName(string fileName) =>
+        fileName.Length == 0 || fileName.Length > MaxFileNameLength || fileName.Any(char.IsControl)
+            ? $"a file name has 1 to {MaxFileNameLength} characters, no control characters."
+            : null;
+
+    /// <summary>Whether a content type is one an upload may be served with.</summary>
+    internal static bool IsValidContentType(string contentType) =>
+        contentType.Length <= MaxFileNameLength && MediaTypeHeaderValue.TryParse(contentType, out _);
+
+    /// <summary>What is wrong with an upload's metadata, or <see langword="null"/> when it is within the limits.</summary>
+    internal static string? ValidateMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        if (metadata.Count > MaxMetadataPairs)
         {
-            if (metadata.Count > MaxMetadataPairs)
-            {
-                return $"metadata holds at most {MaxMetadataPairs} pairs.";
-            }
+            return $"metadata holds at most {MaxMetadataPairs} pairs.";
+        }
 
-            if (metadata.Any(pair => pair.Key.Length == 0 || pair.Value is null))
-            {
-                return "metadata names must be non-empty and values must be strings.";
-            }
+        if (metadata.Any(pair => pair.Key.Length == 0 || pair.Value is null))
+        {
+            return "metadata names must be non-empty and values must be strings.";
+        }
 
-            if (metadata.Sum(pair => Encoding.UTF8.GetByteCount(pair.Key) + Encoding.UTF8.GetByteCount(pair.Value)) > MaxMetadataBytes)
-            {
-                return $"metadata holds at most {MaxMetadataBytes} bytes of names and values.";
-            }
+        if (metadata.Sum(pair => Encoding.UTF8.GetByteCount(pair.Key) + Encoding.UTF8.GetByteCount(pair.Value)) > MaxMetadataBytes)
+        {
+            return $"metadata holds at most {MaxMetadataBytes} bytes of names and values.";
         }
 
         return null;

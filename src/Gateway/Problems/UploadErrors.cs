@@ -16,25 +16,30 @@ public static class UploadErrors
     public static readonly ApiError InvalidChunk = new(StatusCodes.Status400BadRequest, UploadErrorCodes.InvalidChunk, "The chunk index is out of range.");
     public static readonly ApiError ChunkSizeMismatch = new(StatusCodes.Status400BadRequest, UploadErrorCodes.ChunkSizeMismatch, "The chunk does not have the size its index requires.");
     public static readonly ApiError DigestMismatch = new(StatusCodes.Status400BadRequest, "digest_mismatch", "The chunk does not match its digest.");
+    public static readonly ApiError FinalUpload = new(StatusCodes.Status403Forbidden, UploadErrorCodes.FinalUpload, "A final upload of a concatenation cannot be written.");
     public static readonly ApiError Unauthorized = new(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication is required.");
     public static readonly ApiError NotFound = new(StatusCodes.Status404NotFound, UploadErrorCodes.NotFound, "No such upload.");
     public static readonly ApiError InvalidState = new(StatusCodes.Status409Conflict, UploadErrorCodes.InvalidState, "The operation is not allowed in the upload's state.");
     public static readonly ApiError UploadIncomplete = new(StatusCodes.Status409Conflict, UploadErrorCodes.UploadIncomplete, "Chunks are missing.");
+    public static readonly ApiError OffsetMismatch = new(StatusCodes.Status409Conflict, UploadErrorCodes.OffsetMismatch, "Upload-Offset is not the upload's offset.");
     public static readonly ApiError UploadIdConflict = new(StatusCodes.Status409Conflict, UploadErrorCodes.UploadIdConflict, "An upload with this id exists with other parameters.");
     public static readonly ApiError UploadAborted = new(StatusCodes.Status410Gone, UploadErrorCodes.UploadAborted, "The upload was aborted.");
     public static readonly ApiError UploadExpired = new(StatusCodes.Status410Gone, UploadErrorCodes.UploadExpired, "The upload has expired.");
     public static readonly ApiError LengthRequired = new(StatusCodes.Status411LengthRequired, "length_required", "Content-Length is required.");
+    public static readonly ApiError UnsupportedVersion = new(StatusCodes.Status412PreconditionFailed, "unsupported_version", "The tus version is not supported.");
     public static readonly ApiError PayloadTooLarge = new(StatusCodes.Status413PayloadTooLarge, UploadErrorCodes.PayloadTooLarge, "The payload is too large.");
+    public static readonly ApiError UnsupportedMediaType = new(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "The body has the wrong Content-Type.");
     public static readonly ApiError TooManyUploads = new(StatusCodes.Status429TooManyRequests, UploadErrorCodes.TooManyUploads, "The tenant has too many active uploads.", RetryAfterSeconds: 30);
     public static readonly ApiError RateLimited = new(StatusCodes.Status429TooManyRequests, "rate_limited", "The tenant sends requests too fast.", RetryAfterSeconds: 1);
+    public static readonly ApiError ChecksumMismatch = new(460, "checksum_mismatch", "The body does not match Upload-Checksum.");
     public static readonly ApiError StorageUnavailable = new(StatusCodes.Status503ServiceUnavailable, "storage_unavailable", "Storage is unavailable; retry later.", RetryAfterSeconds: 2);
     public static readonly ApiError SiloUnavailable = new(StatusCodes.Status503ServiceUnavailable, "silo_unavailable", "The silo that owns the upload is unavailable while the cluster changes; retry shortly.", RetryAfterSeconds: 2);
 
     private static readonly FrozenDictionary<string, ApiError> s_byCode = new[]
     {
-        ValidationError, InvalidChunk, ChunkSizeMismatch, DigestMismatch, Unauthorized, NotFound, InvalidState,
-        UploadIncomplete, UploadIdConflict, UploadAborted, UploadExpired, LengthRequired, PayloadTooLarge, TooManyUploads,
-        RateLimited, StorageUnavailable, SiloUnavailable,
+        ValidationError, InvalidChunk, ChunkSizeMismatch, DigestMismatch, FinalUpload, Unauthorized, NotFound, InvalidState,
+        OffsetMismatch, UploadIncomplete, UploadIdConflict, UploadAborted, UploadExpired, LengthRequired, UnsupportedVersion,
+        PayloadTooLarge, UnsupportedMediaType, TooManyUploads, ChecksumMismatch, RateLimited, StorageUnavailable, SiloUnavailable,
     }.ToFrozenDictionary(e => e.Code);
 
     private static readonly FrozenDictionary<int, ApiError> s_byStatus = new[]

@@ -47,7 +47,7 @@ internal sealed class UploadProgressTracker
         lock (_lock)
         {
             _uploadId = upload.UploadId;
-            _totalBytes = upload.Size;
+            _totalBytes = upload.Size ?? 0;
             _chunkCount = upload.ChunkCount;
             _resumedBytes = 0;
             _acknowledgedChunks = 0;
