@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace Uploads.Testing;
 
@@ -14,9 +12,8 @@ namespace Uploads.Testing;
 /// and deletes the folder.
 /// </summary>
 /// <remarks>
-/// When Azurite is not installed (a fresh clone), the first start runs <c>npm ci</c> in the repository, once across
-/// all the test processes that ask at the same time. Without npm, or when the install fails, it throws with what to
-/// do: tests that need Azure storage fail loudly rather than skip.
+/// When Azurite is not installed (a fresh clone), the first start installs it (<see cref="NodePackages"/>). Without
+/// npm, or when the install fails, it throws with what to do: tests that need Azure storage fail loudly rather than skip.
 /// </remarks>
 public sealed class AzuriteProcess : IAsyncDisposable
 {
@@ -32,7 +29,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan s_stopTimeout = TimeSpan.FromSeconds(15);
-    private static readonly TimeSpan s_installTimeout = TimeSpan.FromMinutes(10);
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly string _azuriteScript;
@@ -84,8 +80,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// </summary>
     public static async Task<AzuriteProcess> StartAsync(CancellationToken cancellationToken = default)
     {
-        var root = FindRepositoryRoot();
-        var script = await EnsureInstalledAsync(root, cancellationToken);
+        var script = await NodePackages.EnsureInstalledAsync(Path.Combine("azurite", "dist", "src", "blob", "main.js"), cancellationToken);
         var location = Path.Combine(Path.GetTempPath(), $"uploads-azurite-{Guid.NewGuid():N}");
         Directory.CreateDirectory(location);
 
@@ -284,112 +279,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
             _output.Enqueue(line);
         }
-    }
-
-    /// <summary>
-    /// Returns the path of Azurite's blob script, running <c>npm ci</c> in <paramref name="root"/> first when it is not
-    /// installed. A lock file in the temp folder keeps test processes that start together from installing together.
-    /// </summary>
-    private static async Task<string> EnsureInstalledAsync(string root, CancellationToken cancellationToken)
-    {
-        var script = Path.Combine(root, "node_modules", "azurite", "dist", "src", "blob", "main.js");
-        if (File.Exists(script))
-        {
-            return script;
-        }
-
-        var lockName = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(root)))[..16];
-        var lockPath = Path.Combine(Path.GetTempPath(), $"uploads-npm-ci-{lockName}.lock");
-        using var installLock = await AcquireFileLockAsync(lockPath, cancellationToken);
-        if (File.Exists(script))
-        {
-            return script;
-        }
-
-        await RunNpmCiAsync(root, cancellationToken);
-        if (!File.Exists(script))
-        {
-            throw new InvalidOperationException($"'npm ci' in {root} succeeded but did not install Azurite at {script}; check package.json.");
-        }
-
-        return script;
-    }
-
-    private static async Task RunNpmCiAsync(string root, CancellationToken cancellationToken)
-    {
-        var startInfo = new ProcessStartInfo(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = root,
-        };
-        startInfo.ArgumentList.Add("ci");
-        startInfo.ArgumentList.Add("--no-audit");
-        startInfo.ArgumentList.Add("--no-fund");
-
-        using var process = new Process { StartInfo = startInfo };
-        try
-        {
-            process.Start();
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException(
-                $"Azurite is not installed in {root}/node_modules and npm is not on the PATH: install Node.js 20 or later with npm, then run 'npm ci' in {root}.",
-                ex);
-        }
-
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(s_installTimeout);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'npm ci' in {root} did not finish within {s_installTimeout.TotalMinutes} minutes; run it by hand to see why.");
-        }
-
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException(
-                $"'npm ci' in {root} failed with exit code {process.ExitCode}, so Azurite is not installed; run it by hand to fix it.{Environment.NewLine}{await output}{Environment.NewLine}{await errors}");
-        }
-    }
-
-    private static async Task<FileStream> AcquireFileLockAsync(string path, CancellationToken cancellationToken)
-    {
-        var started = Stopwatch.GetTimestamp();
-        while (true)
-        {
-            try
-            {
-                // An exclusive open is a lock across processes (flock on Unix), released when its holder exits.
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (Stopwatch.GetElapsedTime(started) < s_installTimeout)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(500), cancellationToken);
-            }
-        }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var start = new DirectoryInfo(AppContext.BaseDirectory);
-        for (var directory = start; directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Uploads.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No folder above '{start.FullName}' holds Uploads.sln, so the repository's npm install cannot be found.");
     }
 
     private static int GetFreeLoopbackPort()
