@@ -192,7 +192,7 @@ public static class TusApi
         if (hasBody)
         {
             // creation-with-upload: the body is the first append.
-            var appended = await TusBodyWriter.AppendAsync(context, upload, blocks, 0, null, checksum, limits.MaxUploadBytes, cancellationToken);
+            var appended = await TusBodyWriter.AppendAsync(context, upload, blocks, 0, null, checksum, limits, cancellationToken);
             if (appended is null)
             {
                 return ChecksumMismatch();
@@ -291,7 +291,7 @@ public static class TusApi
         }
 
         var upload = await TusBodyWriter.AppendAsync(
-            context, Upload(grains, context, id), blocks, offset, declaredLength, checksum, options.Value.Limits.MaxUploadBytes, cancellationToken);
+            context, Upload(grains, context, id), blocks, offset, declaredLength, checksum, options.Value.Limits, cancellationToken);
         if (upload is null)
         {
             return ChecksumMismatch();

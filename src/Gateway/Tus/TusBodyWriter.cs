@@ -10,7 +10,7 @@ namespace Uploads.Gateway.Tus;
 /// Appends the body of a tus request to an upload. The body is cut into blocks of at most the upload's part size,
 /// each streamed into the block store while it is hashed; without a checksum each block is committed as soon as it
 /// is staged, so a connection lost far into a long request keeps all but the block under way, and memory does not
-/// grow with the request. With <c>Upload-Checksum</c> the blocks are committed together once the whole body
+/// grow with the request (a body without Content-Length is read a block at a time, at most the default chunk size). With <c>Upload-Checksum</c> the blocks are committed together once the whole body
 /// matches, so a mismatch changes nothing.
 /// </summary>
 internal static class TusBodyWriter
@@ -23,7 +23,7 @@ internal static class TusBodyWriter
         long offset,
         long? declaredLength,
         TusChecksum? checksum,
-        long maxUploadBytes,
+        UploadLimitsOptions limits,
         CancellationToken cancellationToken)
     {
         var target = await upload.BeginAppendAsync(offset, cancellationToken);
@@ -34,7 +34,7 @@ internal static class TusBodyWriter
                 target.Length is { } fixedLength ? $"The upload's length is {fixedLength} bytes and cannot change." : $"Upload-Length {declared} is less than the upload's offset, {offset}.");
         }
 
-        var room = (target.Length ?? declaredLength ?? maxUploadBytes) - offset;
+        var room = (target.Length ?? declaredLength ?? limits.MaxUploadBytes) - offset;
         var contentLength = context.Request.ContentLength;
         if (contentLength > room)
         {
@@ -62,8 +62,9 @@ internal static class TusBodyWriter
                 }
                 else
                 {
-                    buffer ??= ArrayPool<byte>.Shared.Rent((int)Math.Min(target.MaxPartSize, Array.MaxLength));
-                    var size = (int)Math.Min(buffer.Length, target.MaxPartSize);
+                    // At most the default chunk size, however large the parts of a long upload may be.
+                    var size = (int)Math.Min(target.MaxPartSize, limits.DefaultChunkSize);
+                    buffer ??= ArrayPool<byte>.Shared.Rent(size);
                     length = await context.Request.Body.ReadAtLeastAsync(buffer.AsMemory(0, size), size, throwOnEndOfStream: false, cancellationToken);
                     content = new MemoryStream(buffer, 0, (int)length, writable: false);
                 }

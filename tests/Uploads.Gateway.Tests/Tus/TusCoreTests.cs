@@ -273,6 +273,23 @@ public sealed class TusCoreTests
     }
 
     [Fact]
+    public async Task Patch_WithoutContentLengthToADeferredUpload_IsReadInBlocksOfTheDefaultChunkSize()
+    {
+        await using var app = new UploadsApplication(s_smallParts);
+        using var client = app.CreateApiClient();
+        var file = TestPayload.Bytes((3 * 65536) + 5);
+        var path = await client.TusCreateOkAsync(length: null);
+
+        using var response = await client.TusPatchAsync(path, 0, new UnknownLengthContent(file), ("Upload-Length", file.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        await response.AssertStatusAsync(HttpStatusCode.NoContent);
+        var upload = await client.GetUploadAsync(IdOf(path));
+        Assert.True(upload.GetProperty("chunkSize").GetInt64() > 65536);
+        Assert.Equal(4, upload.GetProperty("chunkCount").GetInt32());
+        Assert.Equal(file, await client.GetByteArrayAsync(path));
+    }
+
+    [Fact]
     public async Task Patch_Empty_ChangesNothing()
     {
         await using var app = new UploadsApplication();
