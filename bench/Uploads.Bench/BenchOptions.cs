@@ -14,7 +14,7 @@ internal sealed record BenchOptions(
     string OutputPath,
     bool Smoke)
 {
-    private static readonly string[] s_allScenarios = ["commit-cost", "ingest", "ingest-azurite", "cluster"];
+    private static readonly string[] s_allScenarios = ["commit-cost", "ingest", "ingest-azurite", "cluster", "tus", "small-chunks", "idle-activations"];
 
     public bool Runs(string scenario) => Scenarios.Contains(scenario);
 
@@ -34,7 +34,7 @@ internal sealed record BenchOptions(
             }
             else
             {
-                throw new ArgumentException($"Unknown argument '{args[i]}'. Use --scenario commit-cost,ingest,ingest-azurite,cluster --size-mib N --chunk-mib N --concurrency 1,4,8 --runs N --work DIR --out FILE --smoke.");
+                throw new ArgumentException($"Unknown argument '{args[i]}'. Use --scenario commit-cost,ingest,ingest-azurite,cluster,tus,small-chunks,idle-activations --size-mib N --chunk-mib N --concurrency 1,4,8 --runs N --work DIR --out FILE --smoke.");
             }
         }
 

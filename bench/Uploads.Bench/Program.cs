@@ -25,5 +25,15 @@ if (options.Runs("ingest-azurite"))
     await AzuriteIngestBenchmark.RunAsync(options, report);
 }
 
+if (options.Runs("tus"))
+{
+    await TusBenchmark.RunAsync(options, report);
+}
+
+if (options.Runs("small-chunks"))
+{
+    await SmallChunksBenchmark.RunAsync(options, report);
+}
+
 await report.WriteJsonAsync();
 return 0;

@@ -1,4 +1,4 @@
-// Drives tus-js-client, the reference tus client, against a tus server for the end-to-end tests.
+// Drives tus-js-client, the reference tus client, against a tus server, for the end-to-end tests and the benchmarks.
 // Usage: node tests/node/tus-client.mjs '<options as JSON>'. Prints one JSON object on its last line.
 //
 // Options: action ("upload" or "terminate"), endpoint, uploadUrl (resume, or the upload to terminate), file,
@@ -14,10 +14,11 @@ import tus from 'tus-js-client';
 const options = JSON.parse(process.argv[2]);
 const timer = setTimeout(() => finish({ ok: false, error: `timed out after ${options.timeoutMs ?? 60000} ms` }), options.timeoutMs ?? 60000);
 const requests = [];
+const started = performance.now();
 
 function finish(result) {
   clearTimeout(timer);
-  process.stdout.write(`${JSON.stringify({ ...result, requests })}\n`);
+  process.stdout.write(`${JSON.stringify({ ...result, elapsedMs: performance.now() - started, requests })}\n`);
   process.exit(0);
 }
 
