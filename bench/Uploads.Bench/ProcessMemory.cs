@@ -6,17 +6,22 @@ namespace Uploads.Bench;
 internal static class ProcessMemory
 {
     /// <summary>The peak resident set size of process <paramref name="processId"/> so far (VmHWM), in bytes.</summary>
-    public static long PeakRssBytes(int processId)
+    public static long PeakRssBytes(int processId) => StatusBytes(processId, "VmHWM:");
+
+    /// <summary>The resident set size of process <paramref name="processId"/> now (VmRSS), in bytes.</summary>
+    public static long RssBytes(int processId) => StatusBytes(processId, "VmRSS:");
+
+    private static long StatusBytes(int processId, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{processId}/status"))
         {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            if (line.StartsWith(field, StringComparison.Ordinal))
             {
-                var kilobytes = line["VmHWM:".Length..].Trim().Split(' ')[0];
+                var kilobytes = line[field.Length..].Trim().Split(' ')[0];
                 return long.Parse(kilobytes, CultureInfo.InvariantCulture) * 1024;
             }
         }
 
-        throw new InvalidOperationException($"/proc/{processId}/status has no VmHWM line.");
+        throw new InvalidOperationException($"/proc/{processId}/status has no {field} line.");
     }
 }

@@ -35,5 +35,10 @@ if (options.Runs("small-chunks"))
     await SmallChunksBenchmark.RunAsync(options, report);
 }
 
+if (options.Runs("idle-activations"))
+{
+    await IdleActivationsBenchmark.RunAsync(options, report);
+}
+
 await report.WriteJsonAsync();
 return 0;

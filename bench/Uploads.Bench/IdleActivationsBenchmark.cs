@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Uploads.Testing;
+
+namespace Uploads.Bench;
+
+/// <summary>
+/// The memory of one silo process holding many idle upload activations: its resident set before and after 10,000
+/// uploads are created through the API (each create activates the upload's grain, which then stays until its idle
+/// timeout, raised here past the measurement).
+/// </summary>
+internal static class IdleActivationsBenchmark
+{
+    private const int Parallelism = 16;
+
+    private static readonly Dictionary<string, string> s_settings = new()
+    {
+        ["Uploads__Runtime__IdleTimeout"] = "01:00:00",
+        ["Uploads__Limits__MaxActiveUploadsPerTenant"] = "1000000",
+        ["Uploads__Limits__RequestsPerSecond"] = "1000000",
+        ["Uploads__Limits__RequestBurst"] = "1000000",
+        ["Uploads__Sweep__Enabled"] = "false",
+    };
+
+    public static async Task RunAsync(BenchOptions options, BenchReport report)
+    {
+        var uploads = options.Smoke ? 500 : 10_000;
+        var folder = IngestMeasurement.NewFolder(options, "idle-activations");
+        IReadOnlyList<string> row;
+        try
+        {
+            await using var silo = await SiloProcess.StartAsync(folder, s_settings);
+
+            // Warm-up, so the code paths are compiled and the pools made before the first reading.
+            await CreateAsync(silo.Client, 100);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var before = ProcessMemory.RssBytes(silo.ProcessId);
+            var activationsBefore = await ActivationCountAsync(silo.Client);
+
+            await CreateAsync(silo.Client, uploads);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var after = ProcessMemory.RssBytes(silo.ProcessId);
+            var activations = await ActivationCountAsync(silo.Client) - activationsBefore;
+            row =
+            [
+                activations.ToString("N0", CultureInfo.InvariantCulture),
+                Mib(before),
+                Mib(after),
+                Mib(ProcessMemory.PeakRssBytes(silo.ProcessId)),
+                ((after - before) / (double)Math.Max(1, activations)).ToString("N0", CultureInfo.InvariantCulture),
+            ];
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+
+        report.Add(new BenchTable(
+            $"Memory of one silo holding {uploads:N0} idle upload activations",
+            ["activations added", "RSS before, MiB", "RSS after, MiB", "peak RSS, MiB", "bytes per activation"],
+            [row],
+            "RSS (VmRSS) of the silo process read from /proc after the uploads are created; the activations are counted by the silo " +
+            "itself (GET /v1/cluster). The managed heap is not collected by force, so the figure includes garbage not yet collected."));
+    }
+
+    private static async Task CreateAsync(HttpClient client, int count) =>
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, count),
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism },
+            async (_, token) =>
+            {
+                using var response = await client.PostAsJsonAsync("/v1/uploads", new { fileName = "idle.bin", size = 1024 * 1024 }, token);
+                response.EnsureSuccessStatusCode();
+            });
+
+    private static async Task<int> ActivationCountAsync(HttpClient client)
+    {
+        var cluster = await client.GetFromJsonAsync<JsonElement>("/v1/cluster");
+        return cluster.GetProperty("silos").EnumerateArray().Where(s => s.GetProperty("self").GetBoolean()).Sum(s => s.GetProperty("activationCount").GetInt32());
+    }
+
+    private static string Mib(long bytes) => (bytes / (1024.0 * 1024)).ToString("F0", CultureInfo.InvariantCulture);
+}
