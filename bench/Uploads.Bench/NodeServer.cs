@@ -13,6 +13,7 @@ internal sealed class NodeServer : IAsyncDisposable
     private static readonly TimeSpan s_readyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly Process _process;
+    private Task<string>? _errors;
 
     private NodeServer(Process process, int port)
     {
@@ -52,7 +53,7 @@ internal sealed class NodeServer : IAsyncDisposable
                 {
                     // Keep draining both streams so the server never blocks on a full pipe.
                     _ = process.StandardOutput.ReadToEndAsync();
-                    _ = process.StandardError.ReadToEndAsync();
+                    server._errors = process.StandardError.ReadToEndAsync();
                     return server;
                 }
             }
@@ -65,6 +66,10 @@ internal sealed class NodeServer : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>What the server wrote to its standard error, once it has exited; for failure messages.</summary>
+    public string DescribeExit() =>
+        _process.HasExited ? $" The server exited with {_process.ExitCode}: {(_errors is { IsCompleted: true } errors ? errors.Result : "")}" : "";
 
     public async ValueTask DisposeAsync()
     {
