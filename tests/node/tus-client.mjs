@@ -14,6 +14,7 @@ import tus from 'tus-js-client';
 const options = JSON.parse(process.argv[2]);
 const timer = setTimeout(() => finish({ ok: false, error: `timed out after ${options.timeoutMs ?? 60000} ms` }), options.timeoutMs ?? 60000);
 const requests = [];
+const sentAt = new Map();
 const started = performance.now();
 
 function finish(result) {
@@ -48,6 +49,7 @@ if (options.action === 'terminate') {
     overridePatchMethod: options.overridePatchMethod ?? false,
     retryDelays: options.retryDelays ?? [0, 200, 500],
     onBeforeRequest(request) {
+      sentAt.set(request, performance.now());
       const method = request.getHeader('X-HTTP-Method-Override') ?? request.getMethod();
       if (options.checksum && method === 'PATCH') {
         // The slice a PATCH sends starts at its Upload-Offset and is chunkSize long (or the rest of the file).
@@ -74,6 +76,7 @@ if (options.action === 'terminate') {
         requestOffset: request.getHeader('Upload-Offset') ?? null,
         responseOffset: response.getHeader('Upload-Offset') ?? null,
         concat: request.getHeader('Upload-Concat') ?? null,
+        ms: performance.now() - (sentAt.get(request) ?? started),
       });
     },
     onProgress(sent) {
