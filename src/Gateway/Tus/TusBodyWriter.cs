@@ -9,7 +9,7 @@ namespace Uploads.Gateway.Tus;
 /// <summary>
 /// Appends the body of a tus request to an upload. The body is cut into blocks of at most the upload's part size,
 /// each streamed into the block store while it is hashed; without a checksum each block is committed as soon as it
-/// is staged, so a connection lost far into a long request keeps all but the block under way, and memory does not
+/// is staged (its commit overlapping the staging of the next), so a connection lost far into a long request keeps all but the block under way, and memory does not
 /// grow with the request (a body without Content-Length is read a block at a time, at most the default chunk size). With <c>Upload-Checksum</c> the blocks are committed together once the whole body
 /// matches, so a mismatch changes nothing.
 /// </summary>
@@ -46,6 +46,7 @@ internal static class TusBodyWriter
         var index = target.NextIndex;
         var written = 0L;
         UploadSnapshot? snapshot = null;
+        Task<UploadSnapshot>? committing = null;
         byte[]? buffer = null;
         try
         {
@@ -90,8 +91,14 @@ internal static class TusBodyWriter
                 var block = new AppendedBlock(blockId, length, sha256);
                 if (checksum is null)
                 {
-                    // Committed even if the client has gone meanwhile: the block is durable and the client resumes after it.
-                    snapshot = await upload.CommitAppendAsync(new AppendCommit(offset + written, [block], declaredLength), CancellationToken.None);
+                    // One commit at a time, in order; each runs while the next block is staged. Committed even if the
+                    // client has gone meanwhile: the block is durable and the client resumes after it.
+                    if (committing is not null)
+                    {
+                        snapshot = await committing;
+                    }
+
+                    committing = upload.CommitAppendAsync(new AppendCommit(offset + written, [block], declaredLength), CancellationToken.None);
                 }
                 else
                 {
@@ -100,6 +107,17 @@ internal static class TusBodyWriter
 
                 written += length;
             }
+
+            if (committing is not null)
+            {
+                snapshot = await committing;
+            }
+        }
+        catch when (committing is { IsCompleted: false })
+        {
+            // The last block's commit goes on whatever became of the next one: let it land before the failure is answered.
+            await Task.WhenAny(committing);
+            throw;
         }
         finally
         {
