@@ -43,8 +43,15 @@ public interface IBlockStore
     /// allows it, the bytes do not pass through the caller. This is how a blob is composed of other blobs (tus
     /// concatenation). The block is durable when the returned task completes, as with <see cref="StageBlockAsync"/>.
     /// </summary>
+    /// <param name="blobName">The blob the block belongs to.</param>
+    /// <param name="blockId">The block's id, unique per attempt; staging it again leaves one whole copy, as with <see cref="StageBlockAsync"/>.</param>
+    /// <param name="sourceBlobName">The committed blob the bytes are read from; it may be deleted once the target is committed.</param>
+    /// <param name="sourceOffset">Where the bytes start in the source.</param>
+    /// <param name="length">The block's length: at least 1, and the range must lie inside the source.</param>
+    /// <param name="cancellationToken">Cancels the staging; nothing is staged then.</param>
     /// <exception cref="StorageException">With <see cref="StorageErrorCode.NotFound"/> when the source blob is not committed.</exception>
     /// <exception cref="ArgumentOutOfRangeException">When <paramref name="length"/> is less than 1, or the range is not inside the source.</exception>
+    /// <exception cref="ArgumentException">When a blob name or the block id is not valid (see <see cref="IBlockStore"/>).</exception>
     Task StageBlockFromBlobAsync(string blobName, string blockId, string sourceBlobName, long sourceOffset, long length, CancellationToken cancellationToken = default);
 
     /// <summary>

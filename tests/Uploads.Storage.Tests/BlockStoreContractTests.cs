@@ -391,11 +391,12 @@ public abstract class BlockStoreContractTests
         Assert.Empty(await Store.ListStagedBlocksAsync(blob));
     }
 
-    /// <summary>A blob name no other test uses, so tests share nothing even on shared storage.</summary>
     [Theory]
-    [InlineData(1, 1_000)]
-    [InlineData(500, 100)]
-    [InlineData(900, 70_200)]
+    [InlineData(1, 1_000)] // exactly one block
+    [InlineData(0, 1)] // exactly the first block
+    [InlineData(71_004, 5_000)] // exactly the last block
+    [InlineData(500, 100)] // inside one block
+    [InlineData(900, 70_200)] // across two blocks
     [InlineData(0, TotalSize)]
     public async Task StageBlockFromBlob_RangeOfASource_StagesThoseBytes(int offset, int length)
     {
@@ -442,6 +443,56 @@ public abstract class BlockStoreContractTests
         Assert.Equal(firstBytes.Concat(secondBytes).ToArray(), await ReadAsync(target, 0, composed.Length));
     }
 
+    [Theory]
+    [InlineData(1, 1_000)]
+    [InlineData(500, 100)]
+    public async Task StageBlockFromBlob_SameBlockIdTwice_LeavesOneWholeCopy(int offset, int length)
+    {
+        var source = NewBlobName();
+        var (ids, bytes) = await StageBlocksAsync(source, s_blockSizes);
+        await Store.CommitBlockListAsync(source, ids, s_binary);
+        var target = NewBlobName();
+        var blockId = BlockId(0);
+
+        await Store.StageBlockFromBlobAsync(target, blockId, source, offset, length);
+        await Store.StageBlockFromBlobAsync(target, blockId, source, offset, length);
+
+        Assert.Equal(new StagedBlock(blockId, length), Assert.Single(await Store.ListStagedBlocksAsync(target)));
+        await Store.CommitBlockListAsync(target, [blockId], s_binary);
+        Assert.Equal(bytes.AsSpan(offset, length).ToArray(), await ReadAsync(target, 0, length));
+    }
+
+    [Fact]
+    public async Task StageBlockFromBlob_TargetReleasedOrDeleted_SourceKeepsItsBytes()
+    {
+        var source = NewBlobName();
+        var (ids, bytes) = await StageBlocksAsync(source, s_blockSizes);
+        await Store.CommitBlockListAsync(source, ids, s_binary);
+        var released = NewBlobName();
+        var deleted = NewBlobName();
+        await Store.StageBlockFromBlobAsync(released, BlockId(0), source, 1, 1_000);
+        await Store.StageBlockFromBlobAsync(deleted, BlockId(0), source, 1, 1_000);
+
+        // An empty list releases the staged block; a delete removes it.
+        await Store.CommitBlockListAsync(released, [], s_binary);
+        await Store.DeleteAsync(deleted);
+
+        Assert.Empty(await Store.ListStagedBlocksAsync(released));
+        Assert.Equal(bytes, await ReadAsync(source, 0, TotalSize));
+    }
+
+    [Theory]
+    [InlineData("", "000000-a", "a")]
+    [InlineData("a/", "000000-a", "a")]
+    [InlineData("a", "a/b", "a")]
+    [InlineData("a", "", "a")]
+    [InlineData("a", "000000-a", "")]
+    [InlineData("a", "000000-a", "a/../b")]
+    public async Task StageBlockFromBlob_InvalidNameOrBlockId_ThrowsArgumentException(string blobName, string blockId, string sourceBlobName)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.StageBlockFromBlobAsync(blobName, blockId, sourceBlobName, 0, 1));
+    }
+
     [Fact]
     public async Task StageBlockFromBlob_SourceNotCommitted_ThrowsNotFound()
     {
@@ -458,6 +509,9 @@ public abstract class BlockStoreContractTests
     [InlineData(TotalSize - 10, 11)]
     [InlineData(TotalSize, 1)]
     [InlineData(0, 0)]
+    [InlineData(-1, 1)]
+    [InlineData(long.MaxValue, 1)]
+    [InlineData(1, long.MaxValue)]
     public async Task StageBlockFromBlob_RangeOutsideTheSource_ThrowsArgumentOutOfRange(long offset, long length)
     {
         var source = NewBlobName();
@@ -467,6 +521,7 @@ public abstract class BlockStoreContractTests
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.StageBlockFromBlobAsync(NewBlobName(), BlockId(0), source, offset, length));
     }
 
+    /// <summary>A blob name no other test uses, so tests share nothing even on shared storage.</summary>
     protected static string NewBlobName() => $"contract/{Guid.NewGuid():N}/blob";
 
     /// <summary>A block id for a chunk index, unique per call and of the same length for every index, as Azure requires.</summary>

@@ -86,7 +86,7 @@ public sealed partial class AzureBlobBlockStore : IBlockStore
         // The service stages what it finds of a range that runs past the source's end; check the range first instead.
         var source = await _client.GetPropertiesAsync(_container, sourceBlobName, cancellationToken).ConfigureAwait(false)
             ?? throw new StorageException(StorageErrorCode.NotFound, $"The source blob '{sourceBlobName}' is not committed.");
-        if (sourceOffset + length > source.Length)
+        if (sourceOffset > source.Length || length > source.Length - sourceOffset)
         {
             throw new ArgumentOutOfRangeException(nameof(length), length, $"The source blob '{sourceBlobName}' has no {length} bytes at offset {sourceOffset}.");
         }

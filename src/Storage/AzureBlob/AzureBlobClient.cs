@@ -52,6 +52,7 @@ public sealed partial class AzureBlobClient : IDisposable
 
     private readonly HttpClient _http;
     private readonly SharedKeyCredential _credential;
+    private readonly ServiceSasSigner _sasSigner;
     private readonly string _endpoint;
     private readonly TimeSpan _requestTimeout;
     private readonly int _maxRetries;
@@ -73,6 +74,7 @@ public sealed partial class AzureBlobClient : IDisposable
         }
 
         _credential = new SharedKeyCredential(connection.AccountName, connection.AccountKey);
+        _sasSigner = new ServiceSasSigner(connection.AccountName, connection.AccountKey);
         BlobEndpoint = connection.BlobEndpoint;
         _endpoint = connection.BlobEndpoint.AbsoluteUri.TrimEnd('/');
         _requestTimeout = options.RequestTimeout;
@@ -154,7 +156,7 @@ public sealed partial class AzureBlobClient : IDisposable
     /// <exception cref="ArgumentOutOfRangeException">When the range is not inside the source blob.</exception>
     internal async Task PutBlockFromBlobAsync(string container, string blobName, string blockId, string sourceBlobName, long sourceOffset, long length, CancellationToken cancellationToken)
     {
-        var sas = _credential.CreateBlobReadSas(container, sourceBlobName, _timeProvider.GetUtcNow(), s_sourceSasLifetime);
+        var sas = _sasSigner.CreateBlobReadSas(container, sourceBlobName, _timeProvider.GetUtcNow(), s_sourceSasLifetime);
         var source = $"{_endpoint}/{container}/{sourceBlobName}?{sas}";
         var request = new BlobRequest("Put Block From URL", HttpMethod.Put, $"{container}/{blobName}")
         {

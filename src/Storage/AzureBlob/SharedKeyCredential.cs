@@ -16,14 +16,6 @@ namespace Uploads.Storage.AzureBlob;
 /// </remarks>
 internal sealed class SharedKeyCredential
 {
-    /// <summary>The version of the shared access signatures made here.</summary>
-    public const string SasVersion = "2020-12-06";
-
-    // Both, so the emulator (http) and the service (https) take the same signatures.
-    private const string SasProtocols = "https,http";
-
-    private static readonly TimeSpan s_sasClockSkew = TimeSpan.FromMinutes(5);
-
     private readonly byte[] _accountKey;
 
     public SharedKeyCredential(string accountName, byte[] accountKey)
@@ -47,42 +39,6 @@ internal sealed class SharedKeyCredential
         request.Headers.Remove("Authorization");
         request.Headers.TryAddWithoutValidation("Authorization", $"SharedKey {AccountName}:{Convert.ToBase64String(signature)}");
     }
-
-    /// <summary>
-    /// A service SAS (version <see cref="SasVersion"/>) that lets its bearer read one blob from <paramref name="now"/>
-    /// (less a few minutes, for other clocks) for <paramref name="lifetime"/>: the query string, without the '?'.
-    /// </summary>
-    public string CreateBlobReadSas(string container, string blobName, DateTimeOffset now, TimeSpan lifetime)
-    {
-        var start = FormatSasTime(now - s_sasClockSkew);
-        var expiry = FormatSasTime(now + lifetime);
-        var signature = Convert.ToBase64String(HMACSHA256.HashData(_accountKey, Encoding.UTF8.GetBytes(BuildSasStringToSign(container, blobName, start, expiry))));
-        return $"sv={SasVersion}&sp=r&st={Uri.EscapeDataString(start)}&se={Uri.EscapeDataString(expiry)}&sr=b&spr={Uri.EscapeDataString(SasProtocols)}&sig={Uri.EscapeDataString(signature)}";
-    }
-
-    /// <summary>
-    /// The string a read-only blob SAS signs ("Create a service SAS", version 2020-12-06 and later): permissions, start,
-    /// expiry, the canonicalized resource, identifier, IP range, protocols, version, resource type, snapshot time,
-    /// encryption scope and five response header overrides, one per line.
-    /// </summary>
-    public string BuildSasStringToSign(string container, string blobName, string start, string expiry) => string.Join(
-        '\n',
-        "r",
-        start,
-        expiry,
-        $"/blob/{AccountName}/{container}/{blobName}",
-        "",
-        "",
-        SasProtocols,
-        SasVersion,
-        "b",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "",
-        "");
 
     /// <summary>The string that <see cref="Sign"/> signs for <paramref name="request"/> as it stands.</summary>
     public string BuildStringToSign(HttpRequestMessage request)
@@ -112,8 +68,6 @@ internal sealed class SharedKeyCredential
         AppendCanonicalizedResource(builder, request.RequestUri);
         return builder.ToString();
     }
-
-    private static string FormatSasTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     private static string Value(System.Net.Http.Headers.HttpHeaders? headers, string name) =>
         headers is not null && headers.TryGetValues(name, out var values) ? string.Join(",", values) : "";

@@ -156,12 +156,14 @@ public sealed partial class FileSystemBlockStore : IBlockStore
             throw new StorageException(StorageErrorCode.NotFound, $"The source blob '{sourceBlobName}' is not committed.");
         }
 
-        if (sourceOffset + length > source.ToProperties().Length)
+        var sourceLength = source.ToProperties().Length;
+        if (sourceOffset > sourceLength || length > sourceLength - sourceOffset)
         {
             throw new ArgumentOutOfRangeException(nameof(length), length, $"The source blob '{sourceBlobName}' has no {length} bytes at offset {sourceOffset}.");
         }
 
-        if (FindBlock(source, sourceOffset, length) is { } sourceBlock && TryLinkBlock(blobName, blockId, sourceBlobName, sourceBlock))
+        if (FindBlock(source, sourceOffset, length) is { } sourceBlock
+            && await TryLinkBlockAsync(blobName, blockId, sourceBlobName, sourceBlock, cancellationToken).ConfigureAwait(false))
         {
             return;
         }
@@ -403,10 +405,12 @@ public sealed partial class FileSystemBlockStore : IBlockStore
         return null;
     }
 
-    private bool TryLinkBlock(string blobName, string blockId, string sourceBlobName, BlockListEntry sourceBlock)
+    // False when no link could be made (no hard links here, or the source's file is gone); the caller copies then.
+    private async Task<bool> TryLinkBlockAsync(string blobName, string blockId, string sourceBlobName, BlockListEntry sourceBlock, CancellationToken cancellationToken)
     {
         // Linked under a temp name first, then renamed into place like any staged block, so a reader never sees a partial
-        // name and the folder is flushed. The source file's bytes are durable already: its blob is committed.
+        // name and the folder is flushed. The source file's bytes are durable already: its blob is committed. Files are
+        // never changed in place, and deleting either name leaves the other, so the two blobs share nothing else.
         var tempPath = _layout.NewTempPath();
         try
         {
@@ -415,6 +419,14 @@ public sealed partial class FileSystemBlockStore : IBlockStore
                 return false;
             }
 
+            var committed = await ReadBlockListAsync(blobName, cancellationToken).ConfigureAwait(false);
+            if (committed is not null && IsListed(committed, blockId))
+            {
+                LogStageOfCommittedBlockIgnored(blobName, blockId);
+                return true;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
             DurableFile.MoveIntoPlace(tempPath, Path.Combine(_layout.BlockFolder(blobName), blockId), overwrite: true);
             return true;
         }

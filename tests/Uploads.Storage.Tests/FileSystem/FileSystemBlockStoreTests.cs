@@ -120,22 +120,32 @@ public sealed class FileSystemBlockStoreTests : BlockStoreContractTests, IDispos
         return path;
     }
 
+    // Hard links are made on Linux and macOS only, and these tests read the link count with GNU stat; the suite runs on Linux.
     [Fact]
     public async Task StageBlockFromBlob_ExactlyOneSourceBlock_LinksItsFileInsteadOfCopying()
     {
         var source = NewBlobName();
-        var sourceId = BlockId(0);
-        var bytes = await StageAsync(source, sourceId, 10_000);
-        await Store.CommitBlockListAsync(source, [sourceId], s_binary);
+        var sourceIds = new[] { BlockId(0), BlockId(1) };
+        await StageAsync(source, sourceIds[0], 3_000);
+        var bytes = await StageAsync(source, sourceIds[1], 10_000);
+        await Store.CommitBlockListAsync(source, sourceIds, s_binary);
         var target = NewBlobName();
         var targetId = BlockId(0);
 
-        await Store.StageBlockFromBlobAsync(target, targetId, source, 0, bytes.Length);
+        await Store.StageBlockFromBlobAsync(target, targetId, source, 3_000, bytes.Length);
 
         // Two names of one file: the source's block and the target's.
-        var targetFile = Path.Combine(_root.Path, "blocks", target.Replace('/', Path.DirectorySeparatorChar) + ".blocks", targetId);
-        Assert.Equal(2, LinkCount(targetFile));
+        var sourceFile = BlockFile(source, sourceIds[1]);
+        var targetFile = BlockFile(target, targetId);
+        Assert.Equal(Stat(sourceFile, "%i"), Stat(targetFile, "%i"));
+        Assert.Equal("2", Stat(targetFile, "%h"));
         Assert.Empty(FilesUnder("tmp"));
+
+        await Store.DeleteAsync(source);
+        await Store.CommitBlockListAsync(target, [targetId], s_binary);
+
+        Assert.Equal("1", Stat(targetFile, "%h"));
+        Assert.Equal(bytes, await ReadAsync(target, 0, bytes.Length));
     }
 
     [Fact]
@@ -150,20 +160,44 @@ public sealed class FileSystemBlockStoreTests : BlockStoreContractTests, IDispos
 
         await Store.StageBlockFromBlobAsync(target, targetId, source, 10, 5_000);
 
-        var targetFile = Path.Combine(_root.Path, "blocks", target.Replace('/', Path.DirectorySeparatorChar) + ".blocks", targetId);
-        Assert.Equal(1, LinkCount(targetFile));
+        var targetFile = BlockFile(target, targetId);
+        Assert.Equal("1", Stat(targetFile, "%h"));
         Assert.Equal(5_000, new FileInfo(targetFile).Length);
+        Assert.Equal("1", Stat(BlockFile(source, sourceId), "%h"));
     }
 
-    private static int LinkCount(string path)
+    [Fact]
+    public async Task StageBlockFromBlob_BlockIdCommittedAlready_KeepsTheCommittedFile()
     {
-        // The number of names of the file (st_nlink), as stat(1) prints it.
-        var startInfo = new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%h", path]) { RedirectStandardOutput = true };
+        var source = NewBlobName();
+        var sourceId = BlockId(0);
+        await StageAsync(source, sourceId, 1_000);
+        await Store.CommitBlockListAsync(source, [sourceId], s_binary);
+        var target = NewBlobName();
+        var targetId = BlockId(0);
+        var committed = await StageAsync(target, targetId, 1_000);
+        await Store.CommitBlockListAsync(target, [targetId], s_binary);
+
+        // A stale retry: the committed blob must not change, whatever the bytes.
+        await Store.StageBlockFromBlobAsync(target, targetId, source, 0, 1_000);
+
+        Assert.Equal("1", Stat(BlockFile(target, targetId), "%h"));
+        Assert.Equal(committed, await ReadAsync(target, 0, 1_000));
+        Assert.Empty(FilesUnder("tmp"));
+    }
+
+    private static string Stat(string path, string format)
+    {
+        var startInfo = new System.Diagnostics.ProcessStartInfo("stat", ["-c", format, path]) { RedirectStandardOutput = true };
         using var process = System.Diagnostics.Process.Start(startInfo)!;
         var output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        return int.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, process.ExitCode);
+        return output.Trim();
     }
+
+    private string BlockFile(string blobName, string blockId) =>
+        Path.Combine(_root.Path, "blocks", blobName.Replace('/', Path.DirectorySeparatorChar) + ".blocks", blockId);
 
     private FileSystemBlockStore CreateStore(TimeProvider timeProvider) =>
         new(new FileSystemStorageOptions { Root = _root.Path }, timeProvider, NullLogger<FileSystemBlockStore>.Instance);
