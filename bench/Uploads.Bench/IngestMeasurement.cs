@@ -114,6 +114,9 @@ internal static class IngestMeasurement
         return path;
     }
 
+    /// <summary>A folder inside a scenario's folder, so it goes when the scenario deletes its own.</summary>
+    public static string Subfolder(string folder, string name) => Directory.CreateDirectory(Path.Combine(folder, name)).FullName;
+
     private static int ChunkCount(byte[] file, int chunkSize) => (int)((file.LongLength + chunkSize - 1) / chunkSize);
 
     private static int ChunkLength(byte[] file, int chunkSize, int index) =>

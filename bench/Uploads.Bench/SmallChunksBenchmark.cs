@@ -32,22 +32,30 @@ internal static class SmallChunksBenchmark
         var uploads = options.Smoke ? 20 : 200;
         var concurrency = options.Smoke ? 5 : 20;
         var rows = new List<IReadOnlyList<string>>();
-        await using (var ours = await SiloProcess.StartAsync(IngestMeasurement.NewFolder(options, "small-silo"), s_unlimited))
-        await using (var theirs = await NodeServer.StartAsync(ServerScript, new Dictionary<string, object> { ["store"] = "file", ["directory"] = IngestMeasurement.NewFolder(options, "small-tus-node") }))
+        var folder = IngestMeasurement.NewFolder(options, "small-chunks");
+        try
         {
-            rows.AddRange(await CompareAsync(options, "FileSystem", uploads, concurrency, ours, theirs, theirsDurable: "no", oursDurable: "yes"));
-        }
+            await using (var ours = await SiloProcess.StartAsync(IngestMeasurement.Subfolder(folder, "silo"), s_unlimited))
+            await using (var theirs = await NodeServer.StartAsync(ServerScript, new Dictionary<string, object> { ["store"] = "file", ["directory"] = IngestMeasurement.Subfolder(folder, "tus-node-server") }))
+            {
+                rows.AddRange(await CompareAsync(options, "FileSystem", uploads, concurrency, ours, theirs, theirsDurable: "no", oursDurable: "yes"));
+            }
 
-        await using var azurite = await AzuriteProcess.StartAsync();
-        var settings = new Dictionary<string, string>(s_unlimited)
+            await using var azurite = await AzuriteProcess.StartAsync();
+            var settings = new Dictionary<string, string>(s_unlimited)
+            {
+                ["Uploads__Storage__Provider"] = "AzureBlob",
+                ["Uploads__Storage__AzureBlob__ConnectionString"] = azurite.ConnectionString,
+            };
+            await using (var ours = await SiloProcess.StartAsync(IngestMeasurement.Subfolder(folder, "silo-azure"), settings))
+            await using (var theirs = await NodeServer.StartAsync(ServerScript, new Dictionary<string, object> { ["store"] = "azure", ["connectionString"] = azurite.ConnectionString, ["container"] = "tus-node-small" }))
+            {
+                rows.AddRange(await CompareAsync(options, "Azurite", uploads, concurrency, ours, theirs, theirsDurable: "as Azurite", oursDurable: "as Azurite"));
+            }
+        }
+        finally
         {
-            ["Uploads__Storage__Provider"] = "AzureBlob",
-            ["Uploads__Storage__AzureBlob__ConnectionString"] = azurite.ConnectionString,
-        };
-        await using (var ours = await SiloProcess.StartAsync(IngestMeasurement.NewFolder(options, "small-silo-azure"), settings))
-        await using (var theirs = await NodeServer.StartAsync(ServerScript, new Dictionary<string, object> { ["store"] = "azure", ["connectionString"] = azurite.ConnectionString, ["container"] = "tus-node-small" }))
-        {
-            rows.AddRange(await CompareAsync(options, "Azurite", uploads, concurrency, ours, theirs, theirsDurable: "as Azurite", oursDurable: "as Azurite"));
+            Directory.Delete(folder, recursive: true);
         }
 
         report.Add(new BenchTable(

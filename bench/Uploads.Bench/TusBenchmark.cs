@@ -31,8 +31,8 @@ internal static class TusBenchmark
             var warmUp = Path.Combine(folder, "warm-up.bin");
             await File.WriteAllBytesAsync(warmUp, new byte[4 * 1024 * 1024]);
 
-            await using (var ours = await SiloProcess.StartAsync(IngestMeasurement.NewFolder(options, "tus-silo")))
-            await using (var theirs = await NodeServer.StartAsync(ServerScript, new Dictionary<string, object> { ["store"] = "file", ["directory"] = IngestMeasurement.NewFolder(options, "tus-node-files") }))
+            await using (var ours = await SiloProcess.StartAsync(IngestMeasurement.Subfolder(folder, "silo")))
+            await using (var theirs = await NodeServer.StartAsync(ServerScript, new Dictionary<string, object> { ["store"] = "file", ["directory"] = IngestMeasurement.Subfolder(folder, "tus-node-server") }))
             {
                 rows.AddRange(await CompareAsync(options, "FileSystem", file, warmUp, folder, ours, theirs, patchBytes: null));
             }
@@ -43,7 +43,7 @@ internal static class TusBenchmark
                 ["Uploads__Storage__Provider"] = "AzureBlob",
                 ["Uploads__Storage__AzureBlob__ConnectionString"] = azurite.ConnectionString,
             };
-            await using (var ours = await SiloProcess.StartAsync(IngestMeasurement.NewFolder(options, "tus-silo-azure"), settings))
+            await using (var ours = await SiloProcess.StartAsync(IngestMeasurement.Subfolder(folder, "silo-azure"), settings))
             await using (var theirs = await NodeServer.StartAsync(ServerScript, new Dictionary<string, object> { ["store"] = "azure", ["connectionString"] = azurite.ConnectionString, ["container"] = "tus-node-server" }))
             {
                 // @tus/azure-store appends a PATCH's whole body as one append block, which the service caps (a 512 MiB PATCH fails
