@@ -63,9 +63,9 @@ internal static class IdleActivationsBenchmark
             [
                 gc,
                 activations.ToString("N0", CultureInfo.InvariantCulture),
-                Mib(before),
-                Mib(after),
-                Mib(ProcessMemory.PeakRssBytes(silo.ProcessId)),
+                ProcessMemory.Mib(before),
+                ProcessMemory.Mib(after),
+                ProcessMemory.Mib(ProcessMemory.PeakRssBytes(silo.ProcessId)),
                 ((after - before) / (double)Math.Max(1, activations)).ToString("N0", CultureInfo.InvariantCulture),
             ];
         }
@@ -90,6 +90,4 @@ internal static class IdleActivationsBenchmark
         var cluster = await client.GetFromJsonAsync<JsonElement>("/v1/cluster");
         return cluster.GetProperty("silos").EnumerateArray().Where(s => s.GetProperty("self").GetBoolean()).Sum(s => s.GetProperty("activationCount").GetInt32());
     }
-
-    private static string Mib(long bytes) => (bytes / (1024.0 * 1024)).ToString("F0", CultureInfo.InvariantCulture);
 }

@@ -11,6 +11,9 @@ internal static class ProcessMemory
     /// <summary>The resident set size of process <paramref name="processId"/> now (VmRSS), in bytes.</summary>
     public static long RssBytes(int processId) => StatusBytes(processId, "VmRSS:");
 
+    /// <summary>Bytes as whole MiB, for a table cell.</summary>
+    public static string Mib(long bytes) => (bytes / (1024.0 * 1024)).ToString("F0", CultureInfo.InvariantCulture);
+
     private static long StatusBytes(int processId, string field)
     {
         foreach (var line in File.ReadLines($"/proc/{processId}/status"))

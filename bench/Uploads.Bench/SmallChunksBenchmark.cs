@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Uploads.Testing;
@@ -84,8 +83,8 @@ internal static class SmallChunksBenchmark
             results["v1"].Add(await RunV1Async(ours.Client, uploads, concurrency));
         }
 
-        var theirRss = Mib(ProcessMemory.PeakRssBytes(theirs.ProcessId));
-        var ourRss = Mib(ProcessMemory.PeakRssBytes(ours.ProcessId));
+        var theirRss = ProcessMemory.Mib(ProcessMemory.PeakRssBytes(theirs.ProcessId));
+        var ourRss = ProcessMemory.Mib(ProcessMemory.PeakRssBytes(ours.ProcessId));
         return
         [
             Row(store, "tus-node-server", "raw tus (Node)", results["theirs"], null, theirsDurable, theirRss),
@@ -147,7 +146,6 @@ internal static class SmallChunksBenchmark
         return new SmallChunkRun(uploads, latencies.Count, stopwatch.Elapsed.TotalSeconds, [.. latencies]);
     }
 
-    private static string Mib(long bytes) => (bytes / (1024.0 * 1024)).ToString("F0", CultureInfo.InvariantCulture);
 
     private sealed record SmallChunkRun(int Uploads, int ChunkRequests, double Seconds, double[] Latencies)
     {

@@ -112,8 +112,8 @@ internal static class TusBenchmark
             }
         }
 
-        var theirRss = Mib(ProcessMemory.PeakRssBytes(theirs.ProcessId));
-        var ourRss = Mib(ProcessMemory.PeakRssBytes(ours.ProcessId));
+        var theirRss = ProcessMemory.Mib(ProcessMemory.PeakRssBytes(theirs.ProcessId));
+        var ourRss = ProcessMemory.Mib(ProcessMemory.PeakRssBytes(ours.ProcessId));
         var rows = new List<IReadOnlyList<string>>();
         var tusClient = patchBytes is { } bytes ? $"tus-js-client, {bytes / (1024 * 1024)} MiB PATCHes" : "tus-js-client";
         foreach (var streams in streamCounts)
@@ -155,6 +155,4 @@ internal static class TusBenchmark
         return response.Headers.TryGetValues("Tus-Extension", out var values) &&
             values.SelectMany(v => v.Split(',')).Any(e => e.Trim() == "concatenation");
     }
-
-    private static string Mib(long bytes) => (bytes / (1024.0 * 1024)).ToString("F0", CultureInfo.InvariantCulture);
 }

@@ -331,12 +331,8 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
                 return;
             case ManifestState.Open:
                 // Aborted is durable before the bytes go, so no chunk is ever missing from an upload still open.
-                Manifest.State = ManifestState.Aborted;
-                Manifest.StateChangedAt = _timeProvider.GetUtcNow();
-                Manifest.StorageReleased = false;
-                await WriteAsync(_manifest, cancellationToken);
+                await EndAsync(ManifestState.Aborted, _timeProvider.GetUtcNow(), cancellationToken);
                 LogAborted(_logger, BlobName);
-                await ForgetActiveAsync(cancellationToken);
                 break;
         }
 
@@ -404,12 +400,8 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         }
         else if (Manifest.State == ManifestState.Open && _timeProvider.GetUtcNow() >= ExpiresAt())
         {
-            Manifest.State = ManifestState.Expired;
-            Manifest.StateChangedAt = ExpiresAt();
-            Manifest.StorageReleased = false;
-            await WriteAsync(_manifest, cancellationToken);
+            await EndAsync(ManifestState.Expired, ExpiresAt(), cancellationToken);
             LogExpired(_logger, BlobName);
-            await ForgetActiveAsync(cancellationToken);
             await TryReleaseStorageAsync(cancellationToken);
         }
         else if (Manifest.State == ManifestState.Open && Manifest.Concat?.Kind == UploadConcatKind.Final)
@@ -502,12 +494,21 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
 
     private async Task AbandonCompositionAsync(CancellationToken cancellationToken)
     {
-        Manifest.State = ManifestState.Aborted;
-        Manifest.StateChangedAt = _timeProvider.GetUtcNow();
+        await EndAsync(ManifestState.Aborted, _timeProvider.GetUtcNow(), cancellationToken);
+        await TryReleaseStorageAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Makes the upload aborted or expired, durably, with its bytes still to release, and stops it counting against its
+    /// tenant's limit. The caller releases the bytes.
+    /// </summary>
+    private async Task EndAsync(ManifestState state, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        Manifest.State = state;
+        Manifest.StateChangedAt = at;
         Manifest.StorageReleased = false;
         await WriteAsync(_manifest, cancellationToken);
         await ForgetActiveAsync(cancellationToken);
-        await TryReleaseStorageAsync(cancellationToken);
     }
 
     private async Task FinishCompletionAsync(CancellationToken cancellationToken)

@@ -274,10 +274,12 @@ public static class UploadsApi
             enableRangeProcessing: true);
     }
 
-    private static IUploadGrain Upload(IGrainFactory grains, HttpContext context, string uploadId) =>
+    /// <summary>The grain of upload <paramref name="uploadId"/> of the request's tenant.</summary>
+    internal static IUploadGrain Upload(IGrainFactory grains, HttpContext context, string uploadId) =>
         grains.GetGrain<IUploadGrain>(UploadKeys.GrainKey(context.GetTenant(), uploadId));
 
-    private static ProblemHttpResult NoSuchUpload() => UploadErrors.Problem(UploadErrors.NotFound, "No such upload.");
+    /// <summary>The answer for an id that names no upload of the tenant.</summary>
+    internal static ProblemHttpResult NoSuchUpload() => UploadErrors.Problem(UploadErrors.NotFound, "No such upload.");
 
     private static void LimitBody(HttpContext context, long maxBytes)
     {

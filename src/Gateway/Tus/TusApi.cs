@@ -141,7 +141,7 @@ public static class TusApi
             var partials = new List<UploadSnapshot>();
             foreach (var partId in concat.Parts)
             {
-                var part = await TryGetAsync(Upload(grains, context, partId), cancellationToken);
+                var part = await TryGetAsync(UploadsApi.Upload(grains, context, partId), cancellationToken);
                 if (part is not { Concat.Kind: UploadConcatKind.Partial, State: UploadState.Completed })
                 {
                     return UploadErrors.Problem(
@@ -185,7 +185,7 @@ public static class TusApi
         }
 
         await limiter.ReserveAsync(context.GetTenant(), uploadId, cancellationToken);
-        var upload = Upload(grains, context, uploadId);
+        var upload = UploadsApi.Upload(grains, context, uploadId);
         var snapshot = (await upload.CreateAsync(command, cancellationToken)).Upload;
         var headers = context.Response.Headers;
         headers.Location = $"{request.Scheme}://{request.Host}{request.PathBase}{UploadPath(uploadId)}";
@@ -210,10 +210,10 @@ public static class TusApi
     {
         if (!UploadIds.IsValid(id))
         {
-            return NoSuchUpload();
+            return UploadsApi.NoSuchUpload();
         }
 
-        var upload = await Upload(grains, context, id).GetAsync(cancellationToken);
+        var upload = await UploadsApi.Upload(grains, context, id).GetAsync(cancellationToken);
         if (Refusal(upload) is { } refusal)
         {
             return refusal;
@@ -260,7 +260,7 @@ public static class TusApi
     {
         if (!UploadIds.IsValid(id))
         {
-            return NoSuchUpload();
+            return UploadsApi.NoSuchUpload();
         }
 
         var request = context.Request;
@@ -291,7 +291,7 @@ public static class TusApi
         }
 
         var upload = await TusBodyWriter.AppendAsync(
-            context, Upload(grains, context, id), blocks, offset, declaredLength, checksum, options.Value.Limits, cancellationToken);
+            context, UploadsApi.Upload(grains, context, id), blocks, offset, declaredLength, checksum, options.Value.Limits, cancellationToken);
         if (upload is null)
         {
             return ChecksumMismatch();
@@ -306,10 +306,10 @@ public static class TusApi
     {
         if (!UploadIds.IsValid(id))
         {
-            return NoSuchUpload();
+            return UploadsApi.NoSuchUpload();
         }
 
-        await Upload(grains, context, id).AbortAsync(cancellationToken);
+        await UploadsApi.Upload(grains, context, id).AbortAsync(cancellationToken);
         return TypedResults.NoContent();
     }
 
@@ -382,9 +382,4 @@ public static class TusApi
 
     private static IResult ChecksumMismatch() =>
         UploadErrors.Problem(UploadErrors.ChecksumMismatch, "The body does not match Upload-Checksum; nothing of it was kept and the offset is unchanged.");
-
-    private static IResult NoSuchUpload() => UploadErrors.Problem(UploadErrors.NotFound, "No such upload.");
-
-    private static IUploadGrain Upload(IGrainFactory grains, HttpContext context, string uploadId) =>
-        grains.GetGrain<IUploadGrain>(UploadKeys.GrainKey(context.GetTenant(), uploadId));
 }
