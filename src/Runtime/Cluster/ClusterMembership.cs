@@ -74,30 +74,7 @@ internal sealed partial class ClusterMembership : IClusterMembership, IDisposabl
 
     public DateTimeOffset StartedAt { get; }
 
-    public SiloStatus LocalStatus
-    {
-        get
-        {
-            if (!IsClustered)
-            {
-                return SiloStatus.Active;
-            }
-
-            if (_leaving)
-            {
-                return SiloStatus.Leaving;
-            }
-
-            if (_superseded || _rejoining || !_joined)
-            {
-                return SiloStatus.Fenced;
-            }
-
-            // Judged on every call, not only when the heartbeat loop wakes: the others may declare this silo dead
-            // DeadAfter after they saw its last renewal, so it stops a heartbeat interval before that.
-            return _timeProvider.GetUtcNow() >= FenceDeadline ? SiloStatus.Fenced : SiloStatus.Active;
-        }
-    }
+    public SiloStatus LocalStatus => StatusAt(_timeProvider.GetUtcNow());
 
     /// <summary>Whether this silo serves grain calls now: it is <see cref="SiloStatus.Active"/>.</summary>
     public bool IsServing => LocalStatus == SiloStatus.Active;
@@ -127,36 +104,8 @@ internal sealed partial class ClusterMembership : IClusterMembership, IDisposabl
     /// this one while it is active, less those suspected here and those in <paramref name="excluded"/> (suspected by the
     /// silo that forwarded the call). <see langword="null"/> when no silo may own it.
     /// </summary>
-    public SiloAddress? SelectOwner(GrainId grainId, IReadOnlyCollection<string>? excluded = null)
-    {
-        if (!IsClustered)
-        {
-            return new SiloAddress(LocalSiloId, Address: null);
-        }
-
-        var view = View;
-        var now = _timeProvider.GetUtcNow();
-        var candidates = new List<string>(view.ActiveOthers.Count + 1);
-        if (IsServing)
-        {
-            candidates.Add(LocalSiloId);
-        }
-
-        foreach (var siloId in view.ActiveOthers.Keys)
-        {
-            if (!IsSuspected(siloId, now) && (excluded is null || !excluded.Contains(siloId)))
-            {
-                candidates.Add(siloId);
-            }
-        }
-
-        return RendezvousPlacement.SelectOwner(grainId, candidates) switch
-        {
-            null => null,
-            var owner when owner == LocalSiloId => new SiloAddress(owner, Address: null),
-            var owner => new SiloAddress(owner, view.ActiveOthers[owner]),
-        };
-    }
+    public SiloAddress? SelectOwner(GrainId grainId, IReadOnlyCollection<string>? excluded = null) =>
+        SelectOwnerAt(grainId, excluded, _timeProvider.GetUtcNow());
 
     public bool IsLocalOwner(GrainId grainId) => SelectOwner(grainId)?.SiloId == LocalSiloId;
 
@@ -365,6 +314,60 @@ internal sealed partial class ClusterMembership : IClusterMembership, IDisposabl
         return $"{name}-{RandomNumberGenerator.GetHexString(8, lowercase: true)}";
     }
 
+    /// <summary>This silo's status at <paramref name="now"/>; one instant serves a decision that reads it more than once.</summary>
+    private SiloStatus StatusAt(DateTimeOffset now)
+    {
+        if (!IsClustered)
+        {
+            return SiloStatus.Active;
+        }
+
+        if (_leaving)
+        {
+            return SiloStatus.Leaving;
+        }
+
+        if (_superseded || _rejoining || !_joined)
+        {
+            return SiloStatus.Fenced;
+        }
+
+        // Judged on every call, not only when the heartbeat loop wakes: the others may declare this silo dead
+        // DeadAfter after they saw its last renewal, so it stops a heartbeat interval before that.
+        return now >= FenceDeadline ? SiloStatus.Fenced : SiloStatus.Active;
+    }
+
+    /// <summary><see cref="SelectOwner"/> as it stands at <paramref name="now"/>.</summary>
+    private SiloAddress? SelectOwnerAt(GrainId grainId, IReadOnlyCollection<string>? excluded, DateTimeOffset now)
+    {
+        if (!IsClustered)
+        {
+            return new SiloAddress(LocalSiloId, Address: null);
+        }
+
+        var view = View;
+        var candidates = new List<string>(view.ActiveOthers.Count + 1);
+        if (StatusAt(now) == SiloStatus.Active)
+        {
+            candidates.Add(LocalSiloId);
+        }
+
+        foreach (var siloId in view.ActiveOthers.Keys)
+        {
+            if (!IsSuspected(siloId, now) && (excluded is null || !excluded.Contains(siloId)))
+            {
+                candidates.Add(siloId);
+            }
+        }
+
+        return RendezvousPlacement.SelectOwner(grainId, candidates) switch
+        {
+            null => null,
+            var owner when owner == LocalSiloId => new SiloAddress(owner, Address: null),
+            var owner => new SiloAddress(owner, view.ActiveOthers[owner]),
+        };
+    }
+
     private bool IsSuspected(string siloId, DateTimeOffset now) => _suspects.TryGetValue(siloId, out var until) && until > now;
 
     // Called with _recordLock held.
@@ -522,14 +525,17 @@ internal sealed partial class ClusterMembership : IClusterMembership, IDisposabl
 
         RunInBackground(async cancellationToken =>
         {
-            // Judged when the work runs, which may be after a later change: the grains go for the reason that holds then.
-            var reason = LocalStatus switch
+            // Judged when the work runs, which may be after a later change, and at one instant: the status that gives the
+            // reason is the one that decides which grains go (a fence reached half-way is the next rebalance's work).
+            var now = _timeProvider.GetUtcNow();
+            var reason = StatusAt(now) switch
             {
                 SiloStatus.Active => DeactivationReason.PlacementChanged,
                 SiloStatus.Leaving => DeactivationReason.ShuttingDown,
                 _ => DeactivationReason.Fenced,
             };
-            var count = await _catalog.DeactivateWhereAsync(grainId => SelectOwner(grainId)?.SiloId != LocalSiloId, reason, cancellationToken);
+            var count = await _catalog.DeactivateWhereAsync(
+                grainId => SelectOwnerAt(grainId, excluded: null, now)?.SiloId != LocalSiloId, reason, cancellationToken);
             if (count > 0)
             {
                 LogRebalanced(_logger, LocalSiloId, count, reason);
