@@ -91,7 +91,9 @@ public sealed partial class FileSystemBlockStore : IBlockStore
                     }
 
                     readingContent = false;
+                    var written = length - remaining;
                     await file.WriteAsync(buffer.AsMemory(0, filled), cancellationToken).ConfigureAwait(false);
+                    WriteBack.Start(file.SafeFileHandle, written, filled);
                     remaining -= filled;
                 }
 

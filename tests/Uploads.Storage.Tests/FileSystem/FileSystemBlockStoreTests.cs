@@ -186,6 +186,20 @@ public sealed class FileSystemBlockStoreTests : BlockStoreContractTests, IDispos
         Assert.Empty(FilesUnder("tmp"));
     }
 
+    [Fact]
+    public async Task WriteBack_FileInTheDataFolder_IsStartedOnLinuxOnly()
+    {
+        // The store starts writing each block back as it arrives; that must be a call this kernel and file system take.
+        var path = Path.Combine(_root.Path, "write-back");
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0);
+        await file.WriteAsync(RandomBytes(64 * 1024));
+
+        var started = WriteBack.Start(file.SafeFileHandle, 0, 64 * 1024);
+
+        Assert.Equal(OperatingSystem.IsLinux(), started);
+        Assert.False(WriteBack.Start(file.SafeFileHandle, 0, 0));
+    }
+
     private static string Stat(string path, string format)
     {
         var startInfo = new System.Diagnostics.ProcessStartInfo("stat", ["-c", format, path]) { RedirectStandardOutput = true };
