@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Uploads.Abstractions;
 using Uploads.Grains;
 using Uploads.Runtime;
 using Uploads.Runtime.Cluster;

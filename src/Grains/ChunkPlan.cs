@@ -1,3 +1,5 @@
+using Uploads.Abstractions;
+
 namespace Uploads.Grains;
 
 /// <summary>How a file of a given size is cut into chunks.</summary>

@@ -1,18 +1,16 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Uploads.Runtime;
-using Uploads.Runtime.Cluster;
 
 namespace Uploads.Grains;
 
-/// <summary>Registers the upload grains and what they need.</summary>
+/// <summary>Registers what the upload grains need beside Orleans.</summary>
 public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="IUploadGrain"/>, <see cref="ITenantGrain"/>, <see cref="UploadCatalog"/>, <see cref="UploadLimiter"/>,
-    /// the background sweep, <see cref="UploadOptions"/> (section <c>Uploads</c>, validated on start), and the codec
-    /// that carries an <see cref="UploadException"/> between silos.
+    /// Adds <see cref="UploadCatalog"/>, <see cref="UploadLimiter"/>, the background trigger of the sweep, and
+    /// <see cref="UploadOptions"/> (section <c>Uploads</c>, validated on start). The grains themselves are found by
+    /// Orleans in this assembly.
     /// </summary>
     public static IServiceCollection AddUploadGrains(this IServiceCollection services)
     {
@@ -21,18 +19,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<UploadCatalog>();
         services.TryAddSingleton<UploadLimiter>();
-        services.TryAddSingleton<UploadSweeper>();
-        services.AddHostedService(provider => provider.GetRequiredService<UploadSweeper>());
-        services.AddGrain<IUploadGrain, UploadGrain>(UploadKeys.GrainType);
-        services.AddGrain<ITenantGrain, TenantGrain>(UploadKeys.TenantGrainType);
-
-        // A refusal of an upload grain on another silo reaches the gateway that forwarded the call as itself.
-        services.AddGrainExceptionCodec<UploadException, UploadRefusal>(
-            "upload",
-            static exception => new UploadRefusal(exception.Code, exception.MissingChunks),
-            static (message, refusal) => new UploadException(refusal.Code, message, refusal.MissingChunks));
+        services.AddHostedService<UploadSweeper>();
         return services;
     }
-
-    private sealed record UploadRefusal(string Code, IReadOnlyList<ChunkRange>? MissingChunks);
 }

@@ -1,4 +1,4 @@
-using Uploads.Runtime;
+using Uploads.Abstractions;
 using Uploads.Storage;
 
 namespace Uploads.Grains;
@@ -8,22 +8,21 @@ namespace Uploads.Grains;
 /// are plain records, deleted by each upload's grain when it becomes terminal, so storage stays the source of truth
 /// and the count needs no state of its own; the grain only makes check-then-mark one turn.
 /// </summary>
+[GrainType(UploadKeys.TenantGrainType)]
 internal sealed class TenantGrain : Grain, ITenantGrain
 {
-    private readonly IGrainContext _context;
     private readonly IGrainStateStore _store;
     private readonly TimeProvider _timeProvider;
 
-    public TenantGrain(IGrainContext context, IGrainStateStore store, TimeProvider timeProvider)
+    public TenantGrain(IGrainStateStore store, TimeProvider timeProvider)
     {
-        _context = context;
         _store = store;
         _timeProvider = timeProvider;
     }
 
     public async Task<UploadReservation> ReserveUploadAsync(string uploadId, int limit, CancellationToken cancellationToken = default)
     {
-        var tenantSegment = _context.GrainId.Key;
+        var tenantSegment = this.GetPrimaryKeyString();
         var markerKey = UploadKeys.ActiveMarkerKey($"{tenantSegment}/{uploadId}");
         if (await _store.ReadAsync(markerKey, cancellationToken) is not null)
         {

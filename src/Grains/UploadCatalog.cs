@@ -1,12 +1,13 @@
-using Uploads.Runtime;
+using Uploads.Abstractions;
 using Uploads.Storage;
 
 namespace Uploads.Grains;
 
 /// <summary>
-/// Lists a tenant's uploads by paging through the keys of their manifests in the state store (ordinal order, so
-/// server-chosen ids come oldest first) and asking each upload's grain for its state, so that an expiry or an
-/// interrupted completion shows as it would on a status call.
+/// Lists a tenant's uploads by paging through their index records (<see cref="UploadKeys.IndexPrefix"/>, ordinal order,
+/// so server-chosen ids come oldest first) and asking each upload's grain for its state, so that an expiry or an
+/// interrupted completion shows as it would on a status call. Orleans grain storage cannot list, so each upload's
+/// grain writes its index record before its manifest and deletes it after its manifest.
 /// </summary>
 public sealed class UploadCatalog
 {
@@ -31,7 +32,7 @@ public sealed class UploadCatalog
     public async Task<UploadListPage> ListAsync(string tenant, UploadState? state, string? after, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        var prefix = UploadKeys.ManifestPrefix(tenant);
+        var prefix = UploadKeys.IndexPrefix(tenant);
         var startAfter = after is null ? null : prefix + after;
         var items = new List<UploadSnapshot>(limit);
         var scanned = 0;
@@ -80,7 +81,8 @@ public sealed class UploadCatalog
 
         try
         {
-            return await _grains.GetGrain<IUploadGrain>(UploadKeys.GrainKey(tenant, uploadId)).GetAsync(cancellationToken);
+            var grain = _grains.GetGrain<IUploadGrain>(UploadKeys.GrainKey(tenant, uploadId));
+            return await GrainCallRetry.InvokeAsync(() => grain.GetAsync(cancellationToken), cancellationToken);
         }
         catch (UploadException exception) when (exception.Code == UploadErrorCodes.NotFound)
         {

@@ -1,3 +1,4 @@
+using Uploads.Abstractions;
 using Uploads.Storage;
 
 namespace Uploads.Grains;
@@ -12,11 +13,17 @@ public static class UploadKeys
     /// <summary>The grain type name uploads are registered under.</summary>
     public const string GrainType = "upload";
 
+    /// <summary>The name of the Orleans grain storage provider that holds the state of uploads.</summary>
+    public const string StorageName = "uploads";
+
     /// <summary>The name of the upload's manifest state; its records live under <c>uploads/{encoded tenant}/</c>.</summary>
     public const string ManifestStateName = "uploads";
 
-    /// <summary>The name of the state records holding pages of the upload's parts.</summary>
+    /// <summary>The prefix of the names of the states holding pages of the upload's parts: <c>upload-parts-{page:D5}</c>.</summary>
     public const string PartsStateName = "upload-parts";
+
+    /// <summary>The prefix of the index records through which a tenant's uploads are listed: <c>upload-index/{encoded tenant}/{upload id}</c>.</summary>
+    public const string IndexName = "upload-index";
 
     /// <summary>The grain type name tenants are registered under.</summary>
     public const string TenantGrainType = "tenant";
@@ -44,6 +51,15 @@ public static class UploadKeys
     /// <summary>The prefix of the active-upload markers of the tenant whose storage segment is <paramref name="tenantSegment"/>.</summary>
     public static string ActiveMarkerPrefix(string tenantSegment) => $"{ActiveMarkerName}/{tenantSegment}/";
 
-    /// <summary>The prefix under which the manifests of a tenant's uploads are listed.</summary>
-    public static string ManifestPrefix(string tenant) => $"{ManifestStateName}/{TenantSegment(tenant)}/";
+    /// <summary>The index record of an upload: it lists the upload until its manifest is deleted.</summary>
+    public static string IndexKey(string grainKey) => $"{IndexName}/{grainKey}";
+
+    /// <summary>The prefix under which the index records of a tenant's uploads are listed.</summary>
+    public static string IndexPrefix(string tenant) => $"{IndexName}/{TenantSegment(tenant)}/";
+
+    /// <summary>The name of the state of page <paramref name="pageIndex"/> of an upload's parts.</summary>
+    public static string PageStateName(int pageIndex) => $"{PartsStateName}-{pageIndex.ToString("D5", System.Globalization.CultureInfo.InvariantCulture)}";
+
+    /// <summary>The Orleans grain id of the upload whose grain key is <paramref name="grainKey"/>.</summary>
+    public static GrainId UploadGrainId(string grainKey) => GrainId.Create(GrainType, grainKey);
 }

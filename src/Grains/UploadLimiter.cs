@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Uploads.Runtime;
+using Uploads.Abstractions;
 using Uploads.Storage;
 
 namespace Uploads.Grains;
@@ -34,7 +34,7 @@ public sealed class UploadLimiter
         var tenantSegment = UploadKeys.TenantSegment(tenant);
         var tenantGrain = _grains.GetGrain<ITenantGrain>(tenantSegment);
         var limit = _limits.MaxActiveUploadsPerTenant;
-        var reservation = await tenantGrain.ReserveUploadAsync(uploadId, limit, cancellationToken);
+        var reservation = await GrainCallRetry.InvokeAsync(() => tenantGrain.ReserveUploadAsync(uploadId, limit, cancellationToken), cancellationToken);
         if (reservation.Reserved)
         {
             return;
@@ -56,7 +56,7 @@ public sealed class UploadLimiter
             }
         }
 
-        reservation = await tenantGrain.ReserveUploadAsync(uploadId, limit, cancellationToken);
+        reservation = await GrainCallRetry.InvokeAsync(() => tenantGrain.ReserveUploadAsync(uploadId, limit, cancellationToken), cancellationToken);
         if (!reservation.Reserved)
         {
             throw new UploadException(UploadErrorCodes.TooManyUploads, $"The tenant has {limit} active uploads, its limit; complete or abort some first.");
@@ -75,7 +75,8 @@ public sealed class UploadLimiter
 
         try
         {
-            var upload = await _grains.GetGrain<IUploadGrain>(grainKey).GetAsync(cancellationToken);
+            var grain = _grains.GetGrain<IUploadGrain>(grainKey);
+            var upload = await GrainCallRetry.InvokeAsync(() => grain.GetAsync(cancellationToken), cancellationToken);
             return upload.State is UploadState.Created or UploadState.Uploading or UploadState.Completing ? null : (markerKey, marker.ETag);
         }
         catch (UploadException exception) when (exception.Code == UploadErrorCodes.NotFound)

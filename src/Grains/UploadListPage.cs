@@ -1,3 +1,5 @@
+using Uploads.Abstractions;
+
 namespace Uploads.Grains;
 
 /// <summary>One page of a tenant's uploads.</summary>

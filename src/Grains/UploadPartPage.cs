@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Uploads.Abstractions;
 
 namespace Uploads.Grains;
 

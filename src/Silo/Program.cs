@@ -1,7 +1,7 @@
 using Uploads.Gateway;
 using Uploads.Gateway.Cors;
 using Uploads.Grains;
-using Uploads.Runtime.Cluster;
+using Uploads.Silo.Hosting;
 using Uploads.Storage;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,18 +9,14 @@ var builder = WebApplication.CreateBuilder(args);
 // Chunk bodies are limited per endpoint (Uploads:Limits:MaxChunkSize), not by Kestrel's 30 MB default.
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
 
-// In a cluster, the silo also listens on Uploads:Cluster:InternalUrl, beside the public URLs (--urls).
-builder.WebHost.UseGrainClusterInternalUrl(builder.Configuration);
-
+// An Orleans silo in this process: clustering, grain storage, failure detection and TLS from configuration.
+builder.AddUploadsSilo();
 builder.Services.AddUploadsStorage();
-builder.Services.AddGrainCluster();
 builder.Services.AddUploadGrains();
 builder.Services.AddUploadsGateway();
 
 var app = builder.Build();
 
-// First: the internal port serves the silo-to-silo endpoint and nothing else.
-app.UseGrainClusterEndpoint();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 

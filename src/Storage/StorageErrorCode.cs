@@ -1,6 +1,7 @@
 namespace Uploads.Storage;
 
 /// <summary>Why a storage operation failed.</summary>
+[GenerateSerializer, Alias("uploads.StorageErrorCode")]
 public enum StorageErrorCode
 {
     /// <summary>The store could not be reached or failed, after the provider's retries. Retrying later may succeed.</summary>

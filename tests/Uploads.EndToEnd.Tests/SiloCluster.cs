@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Uploads.Abstractions;
 using Uploads.EndToEnd.Tests.Contracts;
 using Uploads.Grains;
 using Uploads.Runtime;

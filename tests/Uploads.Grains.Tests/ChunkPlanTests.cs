@@ -1,3 +1,5 @@
+using Uploads.Abstractions;
+
 namespace Uploads.Grains.Tests;
 
 public sealed class ChunkPlanTests

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Uploads.Abstractions;
 using Uploads.Testing;
 
 namespace Uploads.Grains.Tests;
@@ -31,8 +32,6 @@ public sealed class TenantLimitAndSweepTests : IAsyncLifetime
     }
 
     private UploadLimiter Limiter => _silo.Services.GetRequiredService<UploadLimiter>();
-
-    private UploadSweeper Sweeper => _silo.Services.GetRequiredService<UploadSweeper>();
 
     [Fact]
     public async Task Reserve_AtLimit_IsTooManyUploadsForThatTenantOnly()
@@ -116,7 +115,7 @@ public sealed class TenantLimitAndSweepTests : IAsyncLifetime
         await _silo.Blocks.StageBlockAsync(target.BlobName, target.BlockId, new MemoryStream(new byte[ChunkSize]), ChunkSize);
         await _silo.Upload("u0").CommitChunkAsync(new ChunkCommit(0, target.BlockId, ChunkSize, new byte[32]));
         _clock.Advance(TimeSpan.FromMinutes(59));
-        var early = await Sweeper.SweepOnceAsync(CancellationToken.None);
+        var early = await _silo.SweepOnceAsync();
         _clock.Advance(TimeSpan.FromMinutes(2));
 
         var acted = await SweepAllAsync();
@@ -151,7 +150,7 @@ public sealed class TenantLimitAndSweepTests : IAsyncLifetime
             Assert.Equal(UploadErrorCodes.NotFound, error.Code);
         }
 
-        Assert.Empty(await _silo.States.ListKeysAsync(UploadKeys.PartsStateName + "/", null, 10));
+        Assert.Empty(await _silo.States.ListKeysAsync(UploadKeys.PageStateName(0) + "/", null, 10));
         Assert.NotNull(await _silo.Blocks.GetPropertiesAsync(target.BlobName));
     }
 
@@ -168,7 +167,7 @@ public sealed class TenantLimitAndSweepTests : IAsyncLifetime
         var passes = new List<int>();
         for (var pass = 0; pass < 3; pass++)
         {
-            passes.Add(await Sweeper.SweepOnceAsync(CancellationToken.None));
+            passes.Add(await _silo.SweepOnceAsync());
         }
 
         Assert.Equal([2, 2, 1], passes);
@@ -194,7 +193,7 @@ public sealed class TenantLimitAndSweepTests : IAsyncLifetime
         var acted = 0;
         for (var pass = 0; pass < 4; pass++)
         {
-            acted += await Sweeper.SweepOnceAsync(CancellationToken.None);
+            acted += await _silo.SweepOnceAsync();
         }
 
         return acted;

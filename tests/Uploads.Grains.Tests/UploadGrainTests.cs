@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Uploads.Abstractions;
 using Uploads.Storage;
 using Uploads.Testing;
 

@@ -1,3 +1,4 @@
+using Uploads.Abstractions;
 using Uploads.Testing;
 
 namespace Uploads.Grains.Tests;

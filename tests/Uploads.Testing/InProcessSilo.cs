@@ -1,15 +1,19 @@
+using System.Net;
+using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Uploads.Abstractions;
 using Uploads.Grains;
-using Uploads.Runtime;
 using Uploads.Storage;
 
 namespace Uploads.Testing;
 
 /// <summary>
-/// The grain side of one silo, in process: the real runtime, the real upload grains and the real FileSystem
-/// stores on a folder that several hosts may share (standing in for several silo processes).
+/// The grain side of one silo, in process: a real Orleans silo (a cluster of one on loopback, on free ports) with the
+/// real upload grains and the real FileSystem stores and grain storage on a folder that several silos may share.
+/// Two of them on one folder are two clusters that know nothing of each other: two activations of one upload, each
+/// sure it is the only one, which is what storage's conditional writes must make harmless.
 /// </summary>
 public sealed class InProcessSilo : IAsyncDisposable
 {
@@ -39,6 +43,9 @@ public sealed class InProcessSilo : IAsyncDisposable
         {
             ["Uploads:Storage:Provider"] = "FileSystem",
             ["Uploads:Storage:FileSystem:Root"] = root,
+
+            // The tests drive the sweep themselves.
+            ["Uploads:Sweep:Enabled"] = "false",
         });
         if (settings is not null)
         {
@@ -52,8 +59,12 @@ public sealed class InProcessSilo : IAsyncDisposable
 
         builder.Services.AddLogging();
         builder.Services.AddUploadsStorage();
-        builder.Services.AddGrainRuntime();
         builder.Services.AddUploadGrains();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "uploads-tests", clusterId: "silo-" + Guid.NewGuid().ToString("N"));
+            silo.AddUploadsGrainStorage(UploadKeys.StorageName);
+        });
         if (decorateBlocks is not null)
         {
             var inner = builder.Services.Last(d => d.ServiceType == typeof(IBlockStore));
@@ -66,13 +77,26 @@ public sealed class InProcessSilo : IAsyncDisposable
         return new InProcessSilo(host);
     }
 
+    /// <summary>Upload <paramref name="uploadId"/>'s grain, called as the gateway calls it (with its retries).</summary>
     public IUploadGrain Upload(string uploadId, string tenant = "tenant-a") =>
-        Grains.GetGrain<IUploadGrain>(UploadKeys.GrainKey(tenant, uploadId));
+        new RetryingUploadGrain(Grains.GetGrain<IUploadGrain>(UploadKeys.GrainKey(tenant, uploadId)));
+
+    /// <summary>One pass of the sweep, now, whenever the last one ran.</summary>
+    public Task<int> SweepOnceAsync(CancellationToken cancellationToken = default) =>
+        Grains.GetGrain<IUploadSweeperGrain>(0).SweepAsync(TimeSpan.Zero, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
         await _host.StopAsync();
         _host.Dispose();
+    }
+
+    /// <summary>A loopback port nothing listens on now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static IBlockStore CreateInner(IServiceProvider services, ServiceDescriptor descriptor) =>

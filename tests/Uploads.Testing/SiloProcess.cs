@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
@@ -88,6 +89,11 @@ public sealed class SiloProcess : IAsyncDisposable
         startInfo.ArgumentList.Add($"http://127.0.0.1:{port}");
         startInfo.Environment["Uploads__Storage__Provider"] = "FileSystem";
         startInfo.Environment["Uploads__Storage__FileSystem__Root"] = dataRoot;
+
+        // Orleans' own ports: free ones on loopback, so silos of parallel tests never meet; settings may name others.
+        startInfo.Environment["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1";
+        startInfo.Environment["Orleans__Endpoints__SiloPort"] = GetFreeLoopbackPort().ToString(CultureInfo.InvariantCulture);
+        startInfo.Environment["Orleans__Endpoints__GatewayPort"] = GetFreeLoopbackPort().ToString(CultureInfo.InvariantCulture);
         foreach (var (name, value) in settings ?? new Dictionary<string, string>())
         {
             startInfo.Environment[name] = value;

@@ -1,17 +1,13 @@
-using Uploads.Runtime.Cluster;
 
 namespace Uploads.Gateway.Apis;
 
-/// <summary>
-/// One silo in the answer to <c>GET /v1/cluster</c>. Times are UTC <see cref="DateTime"/>s so they serialize as
-/// RFC 3339 with a 'Z'; <see cref="LastHeartbeat"/> is by the silo's own clock.
-/// </summary>
-/// <param name="SiloId">The silo's id.</param>
-/// <param name="Status"><c>active</c>, <c>leaving</c>, <c>dead</c>, or (the silo asked only) <c>fenced</c>.</param>
-/// <param name="Address">Its internal URL; null for a single silo.</param>
-/// <param name="StartedAt">When it joined.</param>
-/// <param name="LastHeartbeat">When it last renewed its membership; null for a single silo.</param>
-/// <param name="ActivationCount">Its active grains: now for the silo asked, at its last heartbeat for the others.</param>
+/// <summary>One silo of <c>GET /v1/cluster</c>.</summary>
+/// <param name="SiloId">The silo's name (<c>Orleans:Name</c>, or the name Orleans gave it).</param>
+/// <param name="Status">active, joining, leaving or dead.</param>
+/// <param name="Address">Never set: silo-to-silo addresses are not shown to tenants.</param>
+/// <param name="StartedAt">When the silo started.</param>
+/// <param name="LastHeartbeat">When the silo last renewed its membership record; only in a cluster.</param>
+/// <param name="ActivationCount">The grain activations the silo holds.</param>
 /// <param name="Self">Whether this is the silo that answered.</param>
 public sealed record SiloResource(
     string SiloId,
@@ -22,22 +18,20 @@ public sealed record SiloResource(
     int ActivationCount,
     bool Self)
 {
-    /// <summary>The resource of <paramref name="silo"/>.</summary>
-    public static SiloResource From(SiloInfo silo) => new(
-        silo.SiloId,
+    public static SiloResource From(MembershipEntry silo, int activationCount, bool self, bool clustered) => new(
+        silo.SiloName,
         StatusName(silo.Status),
-        silo.Address?.GetLeftPart(UriPartial.Authority),
-        silo.StartedAt.UtcDateTime,
-        silo.LastHeartbeat?.UtcDateTime,
-        silo.ActivationCount,
-        silo.IsSelf);
+        Address: null,
+        silo.StartTime,
+        clustered ? silo.IAmAliveTime : null,
+        activationCount,
+        self);
 
-    /// <summary>The API name of a silo status.</summary>
     public static string StatusName(SiloStatus status) => status switch
     {
         SiloStatus.Active => "active",
-        SiloStatus.Leaving => "leaving",
-        SiloStatus.Dead => "dead",
-        _ => "fenced",
+        SiloStatus.Created or SiloStatus.Joining => "joining",
+        SiloStatus.ShuttingDown or SiloStatus.Stopping => "leaving",
+        _ => "dead",
     };
 }

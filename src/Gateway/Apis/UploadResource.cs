@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Uploads.Grains;
+using Uploads.Abstractions;
 
 namespace Uploads.Gateway.Apis;
 

@@ -9,12 +9,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Uploads.Abstractions;
 using Uploads.Gateway.Authentication;
 using Uploads.Gateway.Problems;
 using Uploads.Gateway.RateLimiting;
 using Uploads.Gateway.Tenancy;
 using Uploads.Grains;
-using Uploads.Runtime;
 using Uploads.Storage;
 
 namespace Uploads.Gateway.Apis;
@@ -276,7 +276,7 @@ public static class UploadsApi
 
     /// <summary>The grain of upload <paramref name="uploadId"/> of the request's tenant.</summary>
     internal static IUploadGrain Upload(IGrainFactory grains, HttpContext context, string uploadId) =>
-        grains.GetGrain<IUploadGrain>(UploadKeys.GrainKey(context.GetTenant(), uploadId));
+        new RetryingUploadGrain(grains.GetGrain<IUploadGrain>(UploadKeys.GrainKey(context.GetTenant(), uploadId)));
 
     /// <summary>The answer for an id that names no upload of the tenant.</summary>
     internal static ProblemHttpResult NoSuchUpload() => UploadErrors.Problem(UploadErrors.NotFound, "No such upload.");

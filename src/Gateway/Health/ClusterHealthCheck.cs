@@ -1,25 +1,21 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Uploads.Runtime.Cluster;
 
 namespace Uploads.Gateway.Health;
 
-/// <summary>
-/// Ready only while this silo serves grain calls: not while it leaves the cluster (so a load balancer stops sending it
-/// requests during a graceful stop) and not while it is fenced. A single silo is always ready here.
-/// </summary>
+/// <summary>Ready while this silo is active in Orleans' membership: not before it has joined, nor once it is stopping.</summary>
 internal sealed class ClusterHealthCheck : IHealthCheck
 {
-    private readonly IClusterMembership _membership;
+    private readonly ISiloStatusOracle _status;
 
-    public ClusterHealthCheck(IClusterMembership membership)
+    public ClusterHealthCheck(ISiloStatusOracle status)
     {
-        _membership = membership;
+        _status = status;
     }
 
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(_membership.LocalStatus switch
+        Task.FromResult(_status.CurrentStatus switch
         {
-            SiloStatus.Active => HealthCheckResult.Healthy($"Silo {_membership.LocalSiloId} serves grain calls."),
-            var status => HealthCheckResult.Unhealthy($"Silo {_membership.LocalSiloId} is {status} and serves no grain calls."),
+            SiloStatus.Active => HealthCheckResult.Healthy($"Silo {_status.SiloName} serves grain calls."),
+            var status => HealthCheckResult.Unhealthy($"Silo {_status.SiloName} is {status} and serves no grain calls."),
         });
 }

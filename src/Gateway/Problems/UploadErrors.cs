@@ -1,7 +1,7 @@
 using System.Collections.Frozen;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Uploads.Grains;
+using Uploads.Abstractions;
 
 namespace Uploads.Gateway.Problems;
 

@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
+using Uploads.Abstractions;
 using Uploads.Grains;
-using Uploads.Runtime;
-using Uploads.Runtime.Cluster;
 using Uploads.Storage;
 
 namespace Uploads.Gateway.Problems;
@@ -24,11 +24,11 @@ internal sealed partial class UploadsExceptionHandler : IExceptionHandler
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        IResult? result = exception switch
+        IResult? result = Unwrap(exception) switch
         {
             UploadException refusal => Refused(httpContext, refusal),
             StorageException { Code: StorageErrorCode.Unavailable } or InconsistentStateException => Unavailable(httpContext, exception),
-            SiloUnavailableException siloUnavailable => SiloUnavailable(httpContext, siloUnavailable),
+            var orleans when GrainCallRetry.IsSiloUnavailable(orleans) => SiloUnavailable(httpContext, orleans),
             BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => UploadErrors.Problem(UploadErrors.PayloadTooLarge, bad.Message),
             BadHttpRequestException bad => UploadErrors.Problem(UploadErrors.ValidationError, bad.Message),
             EndOfStreamException => UploadErrors.Problem(UploadErrors.ValidationError, "The body ended before Content-Length bytes; nothing was stored."),
@@ -56,10 +56,27 @@ internal sealed partial class UploadsExceptionHandler : IExceptionHandler
         return UploadErrors.Problem(UploadErrors.StorageUnavailable, "The store did not answer in time; nothing was half-done. Retry later.");
     }
 
-    private IResult SiloUnavailable(HttpContext httpContext, SiloUnavailableException exception)
+    /// <summary>
+    /// The failure a grain call stands for: Orleans wraps what a storage provider throws in an
+    /// <see cref="OrleansException"/>, so the store's own exception is found inside it.
+    /// </summary>
+    private static Exception Unwrap(Exception exception)
+    {
+        for (var current = exception; current is OrleansException { InnerException: { } inner }; current = inner)
+        {
+            if (inner is StorageException or UploadException)
+            {
+                return inner;
+            }
+        }
+
+        return exception;
+    }
+
+    private IResult SiloUnavailable(HttpContext httpContext, Exception exception)
     {
         LogSiloUnavailable(_logger, httpContext.Request.Path, exception);
-        UploadErrors.SetRetryAfter(httpContext, UploadErrors.SiloUnavailable, exception.RetryAfter);
+        UploadErrors.SetRetryAfter(httpContext, UploadErrors.SiloUnavailable);
         return UploadErrors.Problem(UploadErrors.SiloUnavailable, "The upload's grain cannot be reached while the cluster's membership changes; nothing acknowledged was lost. Retry shortly.");
     }
 
@@ -67,5 +84,5 @@ internal sealed partial class UploadsExceptionHandler : IExceptionHandler
     private static partial void LogUnavailable(ILogger logger, PathString path, Exception exception);
 
     [LoggerMessage(2, LogLevel.Warning, "Grain owner unavailable while serving {Path}")]
-    private static partial void LogSiloUnavailable(ILogger logger, PathString path, SiloUnavailableException exception);
+    private static partial void LogSiloUnavailable(ILogger logger, PathString path, Exception exception);
 }

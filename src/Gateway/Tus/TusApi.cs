@@ -5,13 +5,13 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Uploads.Abstractions;
 using Uploads.Gateway.Apis;
 using Uploads.Gateway.Authentication;
 using Uploads.Gateway.Problems;
 using Uploads.Gateway.RateLimiting;
 using Uploads.Gateway.Tenancy;
 using Uploads.Grains;
-using Uploads.Runtime;
 using Uploads.Storage;
 
 namespace Uploads.Gateway.Tus;

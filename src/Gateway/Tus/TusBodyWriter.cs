@@ -1,5 +1,6 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
+using Uploads.Abstractions;
 using Uploads.Gateway.Apis;
 using Uploads.Grains;
 using Uploads.Storage;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Uploads.Grains;
+using Uploads.Abstractions;
 
 namespace Uploads.Gateway.Tus;
 

@@ -1,8 +1,10 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Uploads.Testing;
 
 namespace Uploads.Gateway.Tests.Infrastructure;
 
@@ -46,6 +48,10 @@ public sealed class UploadsApplication : WebApplicationFactory<Program>
             ["Uploads:Storage:FileSystem:Root"] = Root,
         };
         builder.ConfigureAppConfiguration(configuration => configuration.AddInMemoryCollection(settings));
+
+        // Each application is a silo of its own: Orleans' ports are free ones on loopback, read while Program composes it.
+        builder.UseSetting("Orleans:Endpoints:SiloPort", InProcessSilo.FreePort().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Orleans:Endpoints:GatewayPort", InProcessSilo.FreePort().ToString(CultureInfo.InvariantCulture));
         if (_configureServices is not null)
         {
             builder.ConfigureTestServices(_configureServices);

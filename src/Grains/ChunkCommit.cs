@@ -1,8 +1,0 @@
-namespace Uploads.Grains;
-
-/// <summary>Records a staged block as the latest copy of a chunk.</summary>
-/// <param name="Index">The chunk's index.</param>
-/// <param name="BlockId">The id of the durable staged block that holds the chunk's bytes.</param>
-/// <param name="Size">The block's length.</param>
-/// <param name="Sha256">The SHA-256 of the block's bytes, computed while they were staged.</param>
-public sealed record ChunkCommit(int Index, string BlockId, long Size, byte[] Sha256);

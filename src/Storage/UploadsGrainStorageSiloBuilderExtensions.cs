@@ -1,0 +1,35 @@
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+using Uploads.Storage.FileSystem;
+
+namespace Uploads.Storage;
+
+/// <summary>Registers the Orleans grain storage that belongs with the configured block store.</summary>
+public static class UploadsGrainStorageSiloBuilderExtensions
+{
+    /// <summary>
+    /// Adds a grain storage provider named <paramref name="name"/> on the provider that
+    /// <c>Uploads:Storage:Provider</c> names, so that one setting switches both the bytes and the state: the data
+    /// folder (<see cref="FileSystemGrainStorage"/>) or Orleans' Azure Blob grain storage in the state container.
+    /// Grain state is serialized with System.Text.Json on both.
+    /// </summary>
+    public static ISiloBuilder AddUploadsGrainStorage(this ISiloBuilder builder, string name)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.UseSystemTextJsonGrainStorageSerializer();
+        var provider = builder.Configuration[$"{StorageOptions.SectionName}:{nameof(StorageOptions.Provider)}"] ?? StorageOptions.FileSystemProvider;
+        if (StorageOptionsValidator.IsAzureBlob(provider))
+        {
+            builder.Services.AddAzureBlobGrainStorage(name, (OptionsBuilder<Orleans.Configuration.AzureBlobStorageOptions> options) =>
+                options.Configure<IOptions<StorageOptions>>((blob, storage) =>
+                {
+                    var settings = storage.Value.AzureBlob;
+                    blob.BlobServiceClient = new BlobServiceClient(settings.ConnectionString, AzureBlob.AzureBlobClientOptionsFactory.Create(settings));
+                    blob.ContainerName = settings.GetStateContainer();
+                }));
+            return builder;
+        }
+
+        return builder.AddFileSystemGrainStorage(name);
+    }
+}
