@@ -46,7 +46,9 @@ public static class UploadsApi
         group.MapPost("/", CreateAsync).WithName("CreateUpload").Accepts<CreateUploadRequest>("application/json");
         group.MapGet("/", ListAsync).WithName("ListUploads");
         group.MapGet("/{id}", GetAsync).WithName("GetUpload");
-        group.MapPut("/{id}/chunks/{index}", PutChunkAsync).WithName("PutChunk").Accepts<Stream>("application/octet-stream");
+        // A chunk is raw bytes whatever its Content-Type says (curl's --data-binary sends a form's): any media type is
+        // accepted ("*/*"), so routing never answers 415 here.
+        group.MapPut("/{id}/chunks/{index}", PutChunkAsync).WithName("PutChunk").Accepts<Stream>("application/octet-stream", "*/*");
         group.MapPost("/{id}/complete", CompleteAsync).WithName("CompleteUpload");
         group.MapDelete("/{id}", AbortAsync).WithName("AbortUpload");
         group.MapGet("/{id}/content", DownloadAsync).WithName("DownloadUpload");

@@ -29,8 +29,7 @@ internal sealed partial class UploadsExceptionHandler : IExceptionHandler
             UploadException refusal => Refused(httpContext, refusal),
             StorageException { Code: StorageErrorCode.Unavailable } or InconsistentStateException => Unavailable(httpContext, exception),
             SiloUnavailableException siloUnavailable => SiloUnavailable(httpContext, siloUnavailable),
-            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => UploadErrors.Problem(UploadErrors.PayloadTooLarge, bad.Message),
-            BadHttpRequestException bad => UploadErrors.Problem(UploadErrors.ValidationError, bad.Message),
+            BadHttpRequestException bad => UploadErrors.Problem(UploadErrors.ForStatus(bad.StatusCode) ?? UploadErrors.ValidationError, bad.Message),
             EndOfStreamException => UploadErrors.Problem(UploadErrors.ValidationError, "The body ended before Content-Length bytes; nothing was stored."),
             _ => null,
         };
