@@ -17,7 +17,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         routes.MapTusApi();
         routes.MapHealthChecks("/healthz/live", new HealthCheckOptions { Predicate = _ => false });
         routes.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains(GatewayServiceCollectionExtensions.ReadyTag) });
-        routes.MapOpenApi();
+        routes.MapOpenApi().WithHead();
         return routes;
     }
 }

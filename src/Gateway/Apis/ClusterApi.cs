@@ -21,7 +21,7 @@ public static class ClusterApi
             .WithTags("Cluster")
             .RequireAuthorization(UploadsAuthenticationDefaults.TenantPolicy)
             .RequireRateLimiting(RateLimitingServiceCollectionExtensions.TenantPolicy);
-        group.MapGet("/", GetCluster).WithName("GetCluster");
+        group.MapGetAndHead("/", GetCluster).WithName("GetCluster");
         return group;
     }
 

@@ -44,14 +44,14 @@ public static class UploadsApi
             .RequireAuthorization(UploadsAuthenticationDefaults.TenantPolicy)
             .RequireRateLimiting(RateLimitingServiceCollectionExtensions.TenantPolicy);
         group.MapPost("/", CreateAsync).WithName("CreateUpload").Accepts<CreateUploadRequest>("application/json");
-        group.MapGet("/", ListAsync).WithName("ListUploads");
-        group.MapGet("/{id}", GetAsync).WithName("GetUpload");
+        group.MapGetAndHead("/", ListAsync).WithName("ListUploads");
+        group.MapGetAndHead("/{id}", GetAsync).WithName("GetUpload");
         // A chunk is raw bytes whatever its Content-Type says (curl's --data-binary sends a form's): any media type is
         // accepted ("*/*"), so routing never answers 415 here.
         group.MapPut("/{id}/chunks/{index}", PutChunkAsync).WithName("PutChunk").Accepts<Stream>("application/octet-stream", "*/*");
         group.MapPost("/{id}/complete", CompleteAsync).WithName("CompleteUpload");
         group.MapDelete("/{id}", AbortAsync).WithName("AbortUpload");
-        group.MapGet("/{id}/content", DownloadAsync).WithName("DownloadUpload");
+        group.MapGetAndHead("/{id}/content", DownloadAsync).WithName("DownloadUpload");
         return group;
     }
 
@@ -246,8 +246,7 @@ public static class UploadsApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>Serves a completed upload's content, with ranges and validators; also <c>GET /files/{id}</c>.</summary>
-    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAsync(
+    private static async Task<Results<UploadContentResult, ProblemHttpResult>> DownloadAsync(
         string id,
         HttpContext context,
         IGrainFactory grains,
@@ -260,6 +259,12 @@ public static class UploadsApi
         }
 
         var upload = await Upload(grains, context, id).GetAsync(cancellationToken);
+        return Content(upload, context, blocks);
+    }
+
+    /// <summary>Serves a completed upload's content, with ranges and validators (also <c>GET /files/{id}</c>); 409 for any other.</summary>
+    internal static Results<UploadContentResult, ProblemHttpResult> Content(UploadSnapshot upload, HttpContext context, IBlockStore blocks)
+    {
         if (upload is not { State: UploadState.Completed, Result: { } result })
         {
             return UploadErrors.Problem(UploadErrors.InvalidState, $"The upload is {UploadResource.StateName(upload.State)}; only a completed upload can be downloaded.");
@@ -267,13 +272,7 @@ public static class UploadsApi
 
         // The store's reads open lazily where range processing seeks to, so a Range request reads only its range.
         var content = new BlobReadStream(blocks, upload.BlobName, result.Size);
-        return TypedResults.Stream(
-            content,
-            upload.ContentType,
-            upload.FileName,
-            result.CompletedAt,
-            new EntityTagHeaderValue($"\"{result.ETag}\""),
-            enableRangeProcessing: true);
+        return UploadContentResult.For(context, content, upload.ContentType, upload.FileName, result.CompletedAt, $"\"{result.ETag}\"");
     }
 
     /// <summary>The grain of upload <paramref name="uploadId"/> of the request's tenant.</summary>
