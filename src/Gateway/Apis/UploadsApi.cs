@@ -326,9 +326,18 @@ public static class UploadsApi
             ? $"a file name has 1 to {MaxFileNameLength} characters, no control characters."
             : null;
 
-    /// <summary>Whether a content type is one an upload may be served with.</summary>
+    /// <summary>
+    /// Whether a content type is one an upload may be served with: a media type that is a header value as it stands,
+    /// printable ASCII on one line (a folded line or a non-ASCII parameter could not be sent back in Content-Type).
+    /// </summary>
     internal static bool IsValidContentType(string contentType) =>
-        contentType.Length <= MaxFileNameLength && MediaTypeHeaderValue.TryParse(contentType, out _);
+        contentType.Length <= MaxFileNameLength && contentType.All(c => c is >= ' ' and <= '~') && MediaTypeHeaderValue.TryParse(contentType, out _);
+
+    /// <summary>
+    /// Whether a metadata name can travel in tus's <c>Upload-Metadata</c>, as every upload's metadata may: printable
+    /// ASCII without spaces or commas. (Values are sent base64-encoded, so any text will do.)
+    /// </summary>
+    internal static bool IsValidMetadataName(string name) => name.Length > 0 && name.All(c => c is > ' ' and <= '~' and not ',');
 
     /// <summary>What is wrong with an upload's metadata, or <see langword="null"/> when it is within the limits.</summary>
     internal static string? ValidateMetadata(IReadOnlyDictionary<string, string> metadata)
@@ -338,9 +347,9 @@ public static class UploadsApi
             return $"metadata holds at most {MaxMetadataPairs} pairs.";
         }
 
-        if (metadata.Any(pair => pair.Key.Length == 0 || pair.Value is null))
+        if (metadata.Any(pair => !IsValidMetadataName(pair.Key) || pair.Value is null))
         {
-            return "metadata names must be non-empty and values must be strings.";
+            return "metadata names are printable ASCII without spaces or commas (such as project-id), and values are strings.";
         }
 
         if (metadata.Sum(pair => Encoding.UTF8.GetByteCount(pair.Key) + Encoding.UTF8.GetByteCount(pair.Value)) > MaxMetadataBytes)

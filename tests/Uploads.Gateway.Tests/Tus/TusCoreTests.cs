@@ -85,6 +85,8 @@ public sealed class TusCoreTests
     [InlineData(new[] { "Upload-Length", "10", "Upload-Metadata", "filename !!notbase64" }, "a value that is not base64")]
     [InlineData(new[] { "Upload-Length", "10", "Upload-Metadata", "a YQ==,a Yg==" }, "a key given twice")]
     [InlineData(new[] { "Upload-Length", "10", "Upload-Metadata", "filetype bm90IGEgdHlwZQ==" }, "a filetype that is not a media type")]
+    [InlineData(new[] { "Upload-Length", "10", "Upload-Metadata", "filetype dGV4dC9wbGFpbjsNCiB4" }, "a filetype on a folded line")]
+    [InlineData(new[] { "Upload-Length", "10", "Upload-Metadata", "filetype dGV4dC9wbGFpbjsgbmFtZT0iw6ki" }, "a filetype with a non-ASCII parameter")]
     [InlineData(new[] { "Upload-Length", "10", "Upload-Concat", "whole" }, "an unknown concatenation")]
     public async Task Create_WithInvalidHeaders_Is400AndCreatesNothing(string[] headers, string because)
     {
