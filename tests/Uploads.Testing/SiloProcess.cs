@@ -211,6 +211,8 @@ public sealed class SiloProcess : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (_exited.Task.IsCompleted)
             {
+                // Also waits until its output is read to the end, so the message shows why it stopped.
+                await _process.WaitForExitAsync(cancellationToken);
                 throw new InvalidOperationException(
                     $"The silo exited with code {_process.ExitCode} before it was ready ({lastProbe}).{DescribeOutput()}");
             }
