@@ -9,10 +9,23 @@ namespace Uploads.EndToEnd.Tests;
 /// </summary>
 internal static class RawHttp
 {
-    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(10);
 
-    /// <summary>Sends <paramref name="request"/> as it is to <paramref name="server"/> and parses what comes back.</summary>
-    public static async Task<RawHttpResponse> SendAsync(Uri server, byte[] request, CancellationToken cancellationToken = default)
+    /// <summary>Sends <paramref name="request"/> as it is to <paramref name="server"/> and parses the one response that comes back.</summary>
+    public static async Task<RawHttpResponse> SendAsync(Uri server, byte[] request, CancellationToken cancellationToken = default) =>
+        Parse(await SendForBytesAsync(server, request, cancellationToken));
+
+    /// <summary>Sends <paramref name="request"/> and returns everything the server wrote until it closed, one character per byte.</summary>
+    public static async Task<string> SendForTextAsync(Uri server, byte[] request, CancellationToken cancellationToken = default) =>
+        Encoding.Latin1.GetString(await SendForBytesAsync(server, request, cancellationToken));
+
+    /// <summary>A request of <paramref name="head"/> lines (CR LF added), an empty line, and then <paramref name="body"/>.</summary>
+    public static string Text(string body, params string[] head) => string.Concat(head.Select(line => line + "\r\n")) + "\r\n" + body;
+
+    /// <summary>The bytes of <paramref name="text"/>, one per character.</summary>
+    public static byte[] Latin1(string text) => Encoding.Latin1.GetBytes(text);
+
+    private static async Task<byte[]> SendForBytesAsync(Uri server, byte[] request, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(s_timeout);
@@ -30,12 +43,8 @@ internal static class RawHttp
             // The server may reset a connection it refused once it has answered: what arrived is the answer.
         }
 
-        return Parse(received.ToArray());
+        return received.ToArray();
     }
-
-    /// <summary>A request of <paramref name="head"/> lines (CR LF added) and then <paramref name="body"/>.</summary>
-    public static byte[] Request(string body, params string[] head) =>
-        Encoding.Latin1.GetBytes(string.Concat(head.Select(line => line + "\r\n")) + "\r\n" + body);
 
     private static RawHttpResponse Parse(byte[] bytes)
     {
