@@ -20,10 +20,10 @@ public static class UploadErrors
     public static readonly ApiError Unauthorized = new(StatusCodes.Status401Unauthorized, "unauthorized", "Authentication is required.");
     public static readonly ApiError NotFound = new(StatusCodes.Status404NotFound, UploadErrorCodes.NotFound, "No such upload.");
     public static readonly ApiError MethodNotAllowed = new(StatusCodes.Status405MethodNotAllowed, "method_not_allowed", "The method is not allowed on this resource.");
+    public static readonly ApiError RequestTimeout = new(StatusCodes.Status408RequestTimeout, "request_timeout", "The request was not received in time.");
     public static readonly ApiError InvalidState = new(StatusCodes.Status409Conflict, UploadErrorCodes.InvalidState, "The operation is not allowed in the upload's state.");
     public static readonly ApiError UploadIncomplete = new(StatusCodes.Status409Conflict, UploadErrorCodes.UploadIncomplete, "Chunks are missing.");
     public static readonly ApiError OffsetMismatch = new(StatusCodes.Status409Conflict, UploadErrorCodes.OffsetMismatch, "Upload-Offset is not the upload's offset.");
-    public static readonly ApiError RequestTimeout = new(StatusCodes.Status408RequestTimeout, "request_timeout", "The request was not received in time.");
     public static readonly ApiError UploadIdConflict = new(StatusCodes.Status409Conflict, UploadErrorCodes.UploadIdConflict, "An upload with this id exists with other parameters.");
     public static readonly ApiError UploadAborted = new(StatusCodes.Status410Gone, UploadErrorCodes.UploadAborted, "The upload was aborted.");
     public static readonly ApiError UploadExpired = new(StatusCodes.Status410Gone, UploadErrorCodes.UploadExpired, "The upload has expired.");
@@ -44,7 +44,7 @@ public static class UploadErrors
     private static readonly FrozenDictionary<string, ApiError> s_byCode = new[]
     {
         ValidationError, InvalidChunk, ChunkSizeMismatch, DigestMismatch, FinalUpload, Unauthorized, NotFound, MethodNotAllowed,
-        InvalidState, OffsetMismatch, RequestTimeout, UploadIncomplete, UploadIdConflict, UploadAborted, UploadExpired, LengthRequired,
+        RequestTimeout, InvalidState, OffsetMismatch, UploadIncomplete, UploadIdConflict, UploadAborted, UploadExpired, LengthRequired,
         UnsupportedVersion, PayloadTooLarge, UriTooLong, UnsupportedMediaType, RangeNotSatisfiable, TooManyUploads, RateLimited,
         HeadersTooLarge, ChecksumMismatch, StorageUnavailable, SiloUnavailable, HttpVersionNotSupported,
     }.ToFrozenDictionary(e => e.Code);
