@@ -52,6 +52,13 @@ public interface IUploadGrain : IGrainWithStringKey
     Task AbortAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Terminates the upload whatever its state (tus termination): like <see cref="AbortAsync"/>, but a completed upload
+    /// is ended too and its delivered file released. Idempotent once aborted; an expired upload is refused.
+    /// </summary>
+    [Alias("Terminate")]
+    Task TerminateAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Housekeeping for the background sweep: expires the upload if it is due, finishes an interrupted completion,
     /// retries releasing the bytes of an aborted or expired upload, and deletes the manifest of a terminal upload
     /// whose retention period has passed. Returns true when the upload was deleted.

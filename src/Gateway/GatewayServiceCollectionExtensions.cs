@@ -15,7 +15,7 @@ public static class GatewayServiceCollectionExtensions
 
     /// <summary>
     /// Adds authentication in the configured mode, the CORS policy of browser clients, the per-tenant rate limit, problem details (with a <c>code</c> on
-    /// every error), the exception handler, health checks and OpenAPI. The host registers the grain runtime with
+    /// every error, Kestrel's own refusals included), the exception handler, health checks and OpenAPI. The host registers the grain runtime with
     /// <c>AddGrainCluster</c> (a single silo included): <c>GET /v1/cluster</c> and readiness ask its membership.
     /// </summary>
     public static IServiceCollection AddUploadsGateway(this IServiceCollection services)
@@ -36,6 +36,7 @@ public static class GatewayServiceCollectionExtensions
             context.ProblemDetails.Detail ??= $"{context.ProblemDetails.Title ?? "Refused"}: {request.Method} {request.Path}.";
         });
         services.AddExceptionHandler<UploadsExceptionHandler>();
+        services.AddRejectionProblems();
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: [ReadyTag])
             .AddCheck<ClusterHealthCheck>("cluster", tags: [ReadyTag]);

@@ -43,6 +43,9 @@ public sealed class RetryingUploadGrain : IUploadGrain
     public Task AbortAsync(CancellationToken cancellationToken = default) =>
         GrainCallRetry.InvokeAsync(() => _grain.AbortAsync(cancellationToken), cancellationToken);
 
+    public Task TerminateAsync(CancellationToken cancellationToken = default) =>
+        GrainCallRetry.InvokeAsync(() => _grain.TerminateAsync(cancellationToken), cancellationToken);
+
     public Task<bool> SweepAsync(CancellationToken cancellationToken = default) =>
         GrainCallRetry.InvokeAsync(() => _grain.SweepAsync(cancellationToken), cancellationToken);
 }

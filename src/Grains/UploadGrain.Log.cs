@@ -25,4 +25,7 @@ internal sealed partial class UploadGrain
 
     [LoggerMessage(7, LogLevel.Warning, "Removing the active marker of upload {Upload} failed; the tenant limiter will settle it")]
     private static partial void LogForgetActiveFailed(ILogger logger, string upload, StorageException exception);
+
+    [LoggerMessage(8, LogLevel.Information, "Upload {Upload} terminated after it completed: its file is released")]
+    private static partial void LogTerminated(ILogger logger, string upload);
 }

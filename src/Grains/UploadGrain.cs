@@ -252,6 +252,20 @@ internal sealed partial class UploadGrain : Grain, IUploadGrain
         await WriteAsync(_manifest, cancellationToken);
     }
 
+    public async Task TerminateAsync(CancellationToken cancellationToken = default)
+    {
+        await EnsureCurrentAsync(cancellationToken);
+        if (Manifest.State == ManifestState.Completed)
+        {
+            // Aborted is durable before the file goes, so a failed release is retried by the next call or the sweep.
+            Manifest.Result = null;
+            await EndAsync(ManifestState.Aborted, _timeProvider.GetUtcNow(), cancellationToken);
+            LogTerminated(_logger, BlobName);
+        }
+
+        await AbortAsync(cancellationToken);
+    }
+
     private async Task EnsureCurrentAsync(CancellationToken cancellationToken)
     {
         if (!_manifest.RecordExists)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using Uploads.Testing;
 
 namespace Uploads.Client.Tests;
 
@@ -53,7 +54,7 @@ internal sealed class CliProcess : IAsyncDisposable
     /// </summary>
     public static CliProcess Start(string stateDirectory, IEnumerable<string> arguments, bool defaultSigInt = false)
     {
-        var startInfo = new ProcessStartInfo(defaultSigInt ? "/usr/bin/env" : FindDotnetHost())
+        var startInfo = new ProcessStartInfo(defaultSigInt ? "/usr/bin/env" : SiloBuild.FindDotnetHost())
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -63,7 +64,7 @@ internal sealed class CliProcess : IAsyncDisposable
         if (defaultSigInt)
         {
             startInfo.ArgumentList.Add("--default-signal=INT");
-            startInfo.ArgumentList.Add(FindDotnetHost());
+            startInfo.ArgumentList.Add(SiloBuild.FindDotnetHost());
         }
 
         startInfo.ArgumentList.Add(FindCliAssembly());
@@ -163,22 +164,6 @@ internal sealed class CliProcess : IAsyncDisposable
         }
 
         throw new InvalidOperationException($"No folder above '{testOutput.FullName}' holds Uploads.sln.");
-    }
-
-    private static string FindDotnetHost()
-    {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath))
-        {
-            return hostPath;
-        }
-
-        if (Environment.ProcessPath is { } processPath &&
-            Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            return processPath;
-        }
-
-        return "dotnet";
     }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]

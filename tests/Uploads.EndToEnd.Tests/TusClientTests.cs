@@ -107,6 +107,29 @@ public sealed class TusClientTests
     }
 
     [Fact]
+    public async Task Terminate_FinishedUpload_SucceedsAndTheFileIsGone()
+    {
+        using var timeout = new CancellationTokenSource(s_testTimeout);
+        using var data = new TemporaryDirectory();
+        await using var silo = await SiloProcess.StartAsync(data.FullPath, s_settings, timeout.Token);
+        var file = WriteFile(data, (2 * PartSize) + 3);
+        var uploaded = await RunAsync(new { endpoint = Endpoint(silo), file = file.Path }, timeout.Token);
+        await AssertDeliveredAsync(silo, uploaded, file.Bytes, timeout.Token);
+        var url = uploaded.GetProperty("url").GetString()!;
+
+        // tus-js-client's abort(true) of a finished upload: one DELETE, no retries here (it retries anything but a 204).
+        var terminated = await RunAsync(new { action = "terminate", uploadUrl = url }, timeout.Token);
+
+        Assert.True(terminated.GetProperty("ok").GetBoolean(), terminated.ToString());
+        using var head = TusHead(new Uri(url).AbsolutePath);
+        using var headResponse = await silo.Client.SendAsync(head, timeout.Token);
+        using var download = await silo.Client.GetAsync(new Uri(url).AbsolutePath, timeout.Token);
+        Assert.Equal(HttpStatusCode.Gone, headResponse.StatusCode);
+        Assert.Equal(HttpStatusCode.Gone, download.StatusCode);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(data.FullPath, "blobs"), "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task Upload_WithDeferredLengthCreationWithUploadAndMethodOverride_Completes()
     {
         using var timeout = new CancellationTokenSource(s_testTimeout);

@@ -24,6 +24,9 @@ public sealed class CreateUploadTests
         Json("{'fileName':'a.bin','size':'ten'}"),
         Json("{'fileName':'a.bin','size':10,'contentType':'not a media type'}"),
         Json("{'fileName':'a.bin','size':10,'contentType':''}"),
+        Json("{'fileName':'a.bin','size':10,'contentType':'text/plain;\\r\\n charset=utf-8'}"),
+        Json("{'fileName':'a.bin','size':10,'contentType':'text/plain; name=\\\"\u00e9\\\"'}"),
+        Json("{'fileName':'a.bin','size':10,'contentType':'text/plain\\u0000'}"),
         Json("{'fileName':'a.bin','size':10,'uploadId':'a/b'}"),
         Json("{'fileName':'a.bin','size':10,'uploadId':'..'}"),
         Json("{'fileName':'a.bin','size':10,'uploadId':'.'}"),
@@ -33,6 +36,11 @@ public sealed class CreateUploadTests
         Json($"{{'fileName':'a.bin','size':10,'metadata':{{{string.Join(",", Enumerable.Range(0, 33).Select(i => $"'k{i}':'v'"))}}}}}"),
         Json($"{{'fileName':'a.bin','size':10,'metadata':{{'k':'{new string('v', 8 * 1024)}'}}}}"),
         Json("{'fileName':'a.bin','size':10,'metadata':{'k':1}}"),
+        Json("{'fileName':'a.bin','size':10,'metadata':{'a\\r\\nb':'v'}}"),
+        Json("{'fileName':'a.bin','size':10,'metadata':{'caf\u00e9':'v'}}"),
+        Json("{'fileName':'a.bin','size':10,'metadata':{'a b':'v'}}"),
+        Json("{'fileName':'a.bin','size':10,'metadata':{'a,b':'v'}}"),
+        Json("{'fileName':'a.bin','size':10,'metadata':{'':'v'}}"),
         Json("{'fileName':'a.bin','size':10,'metadata':{'k':null}}"),
         Json("{'fileName':'a.bin','size':10,'metadata':['k']}"),
         Json("{'fileName':'a.bin','size':1048576,'chunkSize':65535}"),
@@ -166,6 +174,34 @@ public sealed class CreateUploadTests
         var upload = await client.CreateUploadAsync(new { fileName = "a.bin", size = 10, metadata = new Dictionary<string, string> { ["k"] = new('v', (8 * 1024) - 1) } });
 
         Assert.Equal((8 * 1024) - 1, upload.GetProperty("metadata").GetProperty("k").GetString()!.Length);
+    }
+
+    [Fact]
+    public async Task Create_MetadataValueWithLineBreaksAndNonAscii_IsKeptAndCarriedByTus()
+    {
+        await using var app = new UploadsApplication();
+        using var client = app.CreateApiClient();
+        var value = "line one\r\nline two, caf\u00e9";
+        var upload = await client.UploadFileAsync(TestPayload.Bytes(10), metadata: new Dictionary<string, string> { ["project-id"] = value });
+
+        using var head = await client.SendAsync(TusClientExtensions.TusRequest(HttpMethod.Head, $"/files/{upload.GetProperty("uploadId").GetString()}"));
+
+        await head.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(value, upload.GetProperty("metadata").GetProperty("project-id").GetString());
+        Assert.Equal(TusClientExtensions.Metadata(("project-id", value)), head.Header("Upload-Metadata"));
+    }
+
+    [Fact]
+    public async Task Download_ContentTypeWithParameters_IsServedAsCreated()
+    {
+        await using var app = new UploadsApplication();
+        using var client = app.CreateApiClient();
+        var upload = await client.UploadFileAsync(TestPayload.Bytes(10), contentType: "text/plain; charset=utf-8");
+
+        using var response = await client.GetAsync($"/v1/uploads/{upload.GetProperty("uploadId").GetString()}/content");
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal("text/plain; charset=utf-8", response.Content.Headers.ContentType?.ToString());
     }
 
     [Theory]

@@ -116,11 +116,8 @@ public sealed class DownloadTests
         await using var app = new UploadsApplication();
         using var client = app.CreateApiClient();
         var file = TestPayload.Bytes(FileSize);
-        var upload = await client.UploadFileAsync(file);
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/uploads/{upload.GetProperty("uploadId").GetString()}/content");
-        request.Headers.TryAddWithoutValidation("Range", range);
 
-        using var response = await client.SendAsync(request);
+        using var response = await GetContentWithRangeAsync(client, file, range);
 
         await response.AssertStatusAsync(HttpStatusCode.PartialContent);
         Assert.Equal(file.AsSpan(offset, length).ToArray(), await response.Content.ReadAsByteArrayAsync());
@@ -131,18 +128,80 @@ public sealed class DownloadTests
     [Theory]
     [InlineData("bytes=200000-")]
     [InlineData("bytes=200000-200010")]
-    public async Task Download_UnsatisfiableRange_Returns416(string range)
+    public async Task Download_UnsatisfiableRange_Returns416Problem(string range)
     {
         await using var app = new UploadsApplication();
         using var client = app.CreateApiClient();
-        var upload = await client.UploadFileAsync(TestPayload.Bytes(FileSize));
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/uploads/{upload.GetProperty("uploadId").GetString()}/content");
-        request.Headers.TryAddWithoutValidation("Range", range);
 
-        using var response = await client.SendAsync(request);
+        using var response = await GetContentWithRangeAsync(client, TestPayload.Bytes(FileSize), range);
 
-        await response.AssertStatusAsync(HttpStatusCode.RequestedRangeNotSatisfiable);
+        await response.AssertProblemAsync(HttpStatusCode.RequestedRangeNotSatisfiable, "range_not_satisfiable");
         Assert.Equal($"bytes */{FileSize}", response.Content.Headers.ContentRange?.ToString());
+    }
+
+    [Theory]
+    [InlineData("items=0-5")]
+    [InlineData("pages=1-2")]
+    [InlineData("not a range")]
+    public async Task Download_RangeOfUnknownUnit_IsIgnoredAndServes200WholeBody(string range)
+    {
+        await using var app = new UploadsApplication();
+        using var client = app.CreateApiClient();
+        var file = TestPayload.Bytes(FileSize);
+
+        using var response = await GetContentWithRangeAsync(client, file, range);
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(file, await response.Content.ReadAsByteArrayAsync());
+        Assert.Null(response.Content.Headers.ContentRange);
+    }
+
+    [Fact]
+    public async Task Head_Content_AnswersHeadersOfTheGetWithoutBody()
+    {
+        await using var app = new UploadsApplication();
+        using var client = app.CreateApiClient();
+        var upload = await client.UploadFileAsync(TestPayload.Bytes(FileSize), contentType: "video/mp4");
+
+        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v1/uploads/{upload.GetProperty("uploadId").GetString()}/content"));
+
+        await response.AssertStatusAsync(HttpStatusCode.OK);
+        Assert.Equal(FileSize, response.Content.Headers.ContentLength);
+        Assert.Equal("video/mp4", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("bytes", response.Headers.AcceptRanges);
+        Assert.Equal($"\"{upload.GetProperty("result").GetProperty("etag").GetString()}\"", response.Headers.ETag?.Tag);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
+    [Theory]
+    [InlineData("/v1/uploads")]
+    [InlineData("/v1/uploads/{id}")]
+    [InlineData("/v1/uploads/{id}/content")]
+    [InlineData("/v1/cluster")]
+    [InlineData("/openapi/v1.json")]
+    [InlineData("/healthz/live")]
+    public async Task Head_EveryGetRoute_IsServed(string route)
+    {
+        await using var app = new UploadsApplication();
+        using var client = app.CreateApiClient();
+        var upload = await client.UploadFileAsync(TestPayload.Bytes(100));
+
+        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, route.Replace("{id}", upload.GetProperty("uploadId").GetString(), StringComparison.Ordinal)));
+
+        // Kestrel leaves the body of a HEAD response out; the test server passes on what the handler wrote.
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Head_UnknownUpload_Returns404()
+    {
+        await using var app = new UploadsApplication();
+        using var client = app.CreateApiClient();
+
+        using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/v1/uploads/no-such-upload/content"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]
@@ -175,6 +234,15 @@ public sealed class DownloadTests
 
         await response.AssertStatusAsync(HttpStatusCode.OK);
         Assert.Equal(file, await response.Content.ReadAsByteArrayAsync());
+    }
+
+    /// <summary>Uploads <paramref name="file"/>, then asks for its content with <c>Range: <paramref name="range"/></c>.</summary>
+    private static async Task<HttpResponseMessage> GetContentWithRangeAsync(HttpClient client, byte[] file, string range)
+    {
+        var upload = await client.UploadFileAsync(file);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/v1/uploads/{upload.GetProperty("uploadId").GetString()}/content");
+        request.Headers.TryAddWithoutValidation("Range", range);
+        return await client.SendAsync(request);
     }
 
     private static string? Unquote(string? value) => value is ['"', .., '"'] ? value[1..^1] : value;

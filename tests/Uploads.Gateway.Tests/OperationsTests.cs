@@ -32,6 +32,25 @@ public sealed class OperationsTests
         Assert.Contains("/v1/uploads/{id}/chunks/{index}", document.GetProperty("paths").EnumerateObject().Select(p => p.Name));
     }
 
+    [Fact]
+    public async Task Root_BrowserAsksForHtml_GetsAShortPageLinkingTheApiDescription()
+    {
+        await using var app = new UploadsApplication();
+        using var client = app.CreateApiClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Accept.ParseAdd("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+
+        using var response = await client.SendAsync(request);
+        var html = await response.AssertStatusAsync(HttpStatusCode.OK);
+        using var head = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/"));
+
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.StartsWith("<!doctype html>", html, StringComparison.Ordinal);
+        Assert.Contains("href=\"/openapi/v1.json\"", html, StringComparison.Ordinal);
+        Assert.Contains("An interrupted upload, resumed, with curl", html, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+    }
+
     [Theory]
     [InlineData("GET", "/v2/uploads")]
     [InlineData("GET", "/nothing-here")]

@@ -273,6 +273,46 @@ public sealed class UploadGrainTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Terminate_CompletedUpload_EndsItAndReleasesTheFile()
+    {
+        var silo = await StartSiloAsync();
+        var file = RandomBytes(ChunkSize);
+        await silo.Upload("u1").CreateAsync(Command(size: file.Length));
+        await SendChunkAsync(silo, "u1", file, 0);
+        var completed = await silo.Upload("u1").CompleteAsync();
+
+        await silo.Upload("u1").TerminateAsync();
+        await silo.Upload("u1").TerminateAsync();
+
+        var upload = await silo.Upload("u1").GetAsync();
+        Assert.Equal(UploadState.Aborted, upload.State);
+        Assert.Null(upload.Result);
+        Assert.Null(await silo.Blocks.GetPropertiesAsync(completed.BlobName));
+        var complete = await Assert.ThrowsAsync<UploadException>(() => silo.Upload("u1").CompleteAsync());
+        Assert.Equal(UploadErrorCodes.UploadAborted, complete.Code);
+    }
+
+    [Fact]
+    public async Task Terminate_StoreCannotRelease_FailsAndReleasesTheFileOnRetry()
+    {
+        FaultyBlockStore? faulty = null;
+        var silo = await StartSiloAsync(decorateBlocks: inner => faulty = new FaultyBlockStore(inner));
+        var file = RandomBytes(ChunkSize);
+        await silo.Upload("u1").CreateAsync(Command(size: file.Length));
+        await SendChunkAsync(silo, "u1", file, 0);
+        var completed = await silo.Upload("u1").CompleteAsync();
+        faulty!.FailDeletes = true;
+
+        await Assert.ThrowsAsync<StorageException>(() => silo.Upload("u1").TerminateAsync());
+        var afterFailure = await silo.Upload("u1").GetAsync();
+        faulty.FailDeletes = false;
+        await silo.Upload("u1").TerminateAsync();
+
+        Assert.Equal(UploadState.Aborted, afterFailure.State);
+        Assert.Null(await silo.Blocks.GetPropertiesAsync(completed.BlobName));
+    }
+
+    [Fact]
     public async Task Abort_StoreCannotRelease_FailsAndStaysAbortableUntilReleased()
     {
         FaultyBlockStore? faulty = null;

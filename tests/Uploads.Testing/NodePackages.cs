@@ -51,21 +51,15 @@ public static class NodePackages
 
     private static async Task RunNpmCiAsync(string root, CancellationToken cancellationToken)
     {
-        var startInfo = new ProcessStartInfo(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = root,
-        };
+        var startInfo = new ProcessStartInfo(OperatingSystem.IsWindows() ? "npm.cmd" : "npm") { WorkingDirectory = root };
         startInfo.ArgumentList.Add("ci");
         startInfo.ArgumentList.Add("--no-audit");
         startInfo.ArgumentList.Add("--no-fund");
 
-        using var process = new Process { StartInfo = startInfo };
+        ProcessResult result;
         try
         {
-            process.Start();
+            result = await BoundedProcess.RunAsync(startInfo, s_installTimeout, cancellationToken);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
@@ -73,25 +67,14 @@ public static class NodePackages
                 $"The npm packages are not installed in {root}/node_modules and npm is not on the PATH: install Node.js 20 or later with npm, then run 'npm ci' in {root}.",
                 ex);
         }
-
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(s_installTimeout);
-        try
+        catch (TimeoutException ex)
         {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"'npm ci' in {root} did not finish within {s_installTimeout.TotalMinutes} minutes; run it by hand to see why.");
+            throw new TimeoutException($"'npm ci' in {root} did not finish within {s_installTimeout.TotalMinutes} minutes; run it by hand to see why.", ex);
         }
 
-        if (process.ExitCode != 0)
+        if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException(
-                $"'npm ci' in {root} failed with exit code {process.ExitCode}; run it by hand to fix it.{Environment.NewLine}{await output}{Environment.NewLine}{await errors}");
+            throw new InvalidOperationException($"'npm ci' in {root} failed; run it by hand to fix it: {result.Describe()}");
         }
     }
 

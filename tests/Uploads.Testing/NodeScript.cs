@@ -18,37 +18,15 @@ public static class NodeScript
     {
         // The scripts import the pinned npm packages; make sure they are installed.
         await NodePackages.EnsureInstalledAsync(Path.Combine("tus-js-client", "package.json"), cancellationToken);
-        var startInfo = new ProcessStartInfo(OperatingSystem.IsWindows() ? "node.exe" : "node")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = NodePackages.RepositoryRoot,
-        };
+        var startInfo = new ProcessStartInfo(OperatingSystem.IsWindows() ? "node.exe" : "node") { WorkingDirectory = NodePackages.RepositoryRoot };
         startInfo.ArgumentList.Add(Path.Combine(NodePackages.RepositoryRoot, scriptPath));
         startInfo.ArgumentList.Add(JsonSerializer.Serialize(options, s_json));
 
-        using var process = new Process { StartInfo = startInfo };
-        process.Start();
-        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var errors = process.StandardError.ReadToEndAsync(cancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
-        try
+        var result = await BoundedProcess.RunAsync(startInfo, timeout, cancellationToken);
+        var lines = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (result.ExitCode != 0 || lines.Length == 0)
         {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            throw new TimeoutException($"node {scriptPath} did not finish within {timeout.TotalSeconds} s.{Environment.NewLine}{await errors}");
-        }
-
-        var lines = (await output).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        if (process.ExitCode != 0 || lines.Length == 0)
-        {
-            throw new InvalidOperationException($"node {scriptPath} exited with {process.ExitCode}:{Environment.NewLine}{string.Join(Environment.NewLine, lines)}{Environment.NewLine}{await errors}");
+            throw new InvalidOperationException($"node {scriptPath}: {result.Describe()}");
         }
 
         return JsonSerializer.Deserialize<JsonElement>(lines[^1]);

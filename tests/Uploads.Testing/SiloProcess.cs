@@ -12,8 +12,6 @@ namespace Uploads.Testing;
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private const string SiloTargetFramework = "net10.0";
-    private const string SiloAssemblyName = "Uploads.Silo.dll";
     private const int MaxOutputLines = 200;
     private const int SigTerm = 15;
 
@@ -72,11 +70,11 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the wait for readiness; the process is ended then.</param>
     public static async Task<SiloProcess> StartAsync(string dataRoot, IReadOnlyDictionary<string, string>? settings = null, CancellationToken cancellationToken = default)
     {
-        var siloAssembly = FindSiloAssembly();
+        var siloAssembly = SiloBuild.FindSiloAssembly();
         var port = GetFreeLoopbackPort();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
 
-        var startInfo = new ProcessStartInfo(FindDotnetHost())
+        var startInfo = new ProcessStartInfo(SiloBuild.FindDotnetHost())
         {
             UseShellExecute = false,
             RedirectStandardOutput = true,
@@ -219,6 +217,8 @@ public sealed class SiloProcess : IAsyncDisposable
             cancellationToken.ThrowIfCancellationRequested();
             if (_exited.Task.IsCompleted)
             {
+                // Also waits until its output is read to the end, so the message shows why it stopped.
+                await _process.WaitForExitAsync(cancellationToken);
                 throw new InvalidOperationException(
                     $"The silo exited with code {_process.ExitCode} before it was ready ({lastProbe}).{DescribeOutput()}");
             }
@@ -269,58 +269,6 @@ public sealed class SiloProcess : IAsyncDisposable
 
             _output.Enqueue(line);
         }
-    }
-
-    private static string FindSiloAssembly()
-    {
-        // The test or benchmark runs from <project>/bin/{Configuration}/{TargetFramework}/; the silo was built (by the
-        // project reference of Uploads.Testing) in the same configuration.
-        var testOutput = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory));
-        if (testOutput.Parent is not { Parent.Name: "bin" } configurationFolder)
-        {
-            throw new InvalidOperationException(
-                $"The test assembly runs from '{testOutput.FullName}', not from bin/{{Configuration}}/{{TargetFramework}}: cannot tell which silo build to start.");
-        }
-
-        var siloAssembly = Path.Combine(FindRepositoryRoot(testOutput), "src", "Silo", "bin", configurationFolder.Name, SiloTargetFramework, SiloAssemblyName);
-        if (!File.Exists(siloAssembly))
-        {
-            throw new FileNotFoundException(
-                $"The silo is not built at '{siloAssembly}'. Build it in {configurationFolder.Name} (building this test project does so).",
-                siloAssembly);
-        }
-
-        return siloAssembly;
-    }
-
-    private static string FindRepositoryRoot(DirectoryInfo start)
-    {
-        for (var directory = start; directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Uploads.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No folder above '{start.FullName}' holds Uploads.sln.");
-    }
-
-    private static string FindDotnetHost()
-    {
-        // The SDK tells child processes which host runs it; under a bare test host, fall back to the PATH.
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath))
-        {
-            return hostPath;
-        }
-
-        if (Environment.ProcessPath is { } processPath &&
-            Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
-        {
-            return processPath;
-        }
-
-        return "dotnet";
     }
 
     /// <summary>

@@ -20,7 +20,7 @@ public static class ClusterApi
             .WithTags("Cluster")
             .RequireAuthorization(UploadsAuthenticationDefaults.TenantPolicy)
             .RequireRateLimiting(RateLimitingServiceCollectionExtensions.TenantPolicy);
-        group.MapGet("/", GetClusterAsync).WithName("GetCluster");
+        group.MapGetAndHead("/", GetClusterAsync).WithName("GetCluster");
         return group;
     }
 

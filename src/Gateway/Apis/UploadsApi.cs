@@ -44,12 +44,14 @@ public static class UploadsApi
             .RequireAuthorization(UploadsAuthenticationDefaults.TenantPolicy)
             .RequireRateLimiting(RateLimitingServiceCollectionExtensions.TenantPolicy);
         group.MapPost("/", CreateAsync).WithName("CreateUpload").Accepts<CreateUploadRequest>("application/json");
-        group.MapGet("/", ListAsync).WithName("ListUploads");
-        group.MapGet("/{id}", GetAsync).WithName("GetUpload");
-        group.MapPut("/{id}/chunks/{index}", PutChunkAsync).WithName("PutChunk").Accepts<Stream>("application/octet-stream");
+        group.MapGetAndHead("/", ListAsync).WithName("ListUploads");
+        group.MapGetAndHead("/{id}", GetAsync).WithName("GetUpload");
+        // A chunk is raw bytes whatever its Content-Type says (curl's --data-binary sends a form's): any media type is
+        // accepted ("*/*"), so routing never answers 415 here.
+        group.MapPut("/{id}/chunks/{index}", PutChunkAsync).WithName("PutChunk").Accepts<Stream>("application/octet-stream", "*/*");
         group.MapPost("/{id}/complete", CompleteAsync).WithName("CompleteUpload");
         group.MapDelete("/{id}", AbortAsync).WithName("AbortUpload");
-        group.MapGet("/{id}/content", DownloadAsync).WithName("DownloadUpload");
+        group.MapGetAndHead("/{id}/content", DownloadAsync).WithName("DownloadUpload");
         return group;
     }
 
@@ -244,8 +246,7 @@ public static class UploadsApi
         return TypedResults.NoContent();
     }
 
-    /// <summary>Serves a completed upload's content, with ranges and validators; also <c>GET /files/{id}</c>.</summary>
-    internal static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadAsync(
+    private static async Task<Results<UploadContentResult, ProblemHttpResult>> DownloadAsync(
         string id,
         HttpContext context,
         IGrainFactory grains,
@@ -258,6 +259,12 @@ public static class UploadsApi
         }
 
         var upload = await Upload(grains, context, id).GetAsync(cancellationToken);
+        return Content(upload, context, blocks);
+    }
+
+    /// <summary>Serves a completed upload's content, with ranges and validators (also <c>GET /files/{id}</c>); 409 for any other.</summary>
+    internal static Results<UploadContentResult, ProblemHttpResult> Content(UploadSnapshot upload, HttpContext context, IBlockStore blocks)
+    {
         if (upload is not { State: UploadState.Completed, Result: { } result })
         {
             return UploadErrors.Problem(UploadErrors.InvalidState, $"The upload is {UploadResource.StateName(upload.State)}; only a completed upload can be downloaded.");
@@ -265,13 +272,7 @@ public static class UploadsApi
 
         // The store's reads open lazily where range processing seeks to, so a Range request reads only its range.
         var content = new BlobReadStream(blocks, upload.BlobName, result.Size);
-        return TypedResults.Stream(
-            content,
-            upload.ContentType,
-            upload.FileName,
-            result.CompletedAt,
-            new EntityTagHeaderValue($"\"{result.ETag}\""),
-            enableRangeProcessing: true);
+        return UploadContentResult.For(context, content, upload.ContentType, upload.FileName, result.CompletedAt, $"\"{result.ETag}\"");
     }
 
     /// <summary>The grain of upload <paramref name="uploadId"/> of the request's tenant.</summary>
@@ -325,9 +326,18 @@ public static class UploadsApi
             ? $"a file name has 1 to {MaxFileNameLength} characters, no control characters."
             : null;
 
-    /// <summary>Whether a content type is one an upload may be served with.</summary>
+    /// <summary>
+    /// Whether a content type is one an upload may be served with: a media type that is a header value as it stands,
+    /// printable ASCII on one line (a folded line or a non-ASCII parameter could not be sent back in Content-Type).
+    /// </summary>
     internal static bool IsValidContentType(string contentType) =>
-        contentType.Length <= MaxFileNameLength && MediaTypeHeaderValue.TryParse(contentType, out _);
+        contentType.Length <= MaxFileNameLength && contentType.All(c => c is >= ' ' and <= '~') && MediaTypeHeaderValue.TryParse(contentType, out _);
+
+    /// <summary>
+    /// Whether a metadata name can travel in tus's <c>Upload-Metadata</c>, as every upload's metadata may: printable
+    /// ASCII without spaces or commas. (Values are sent base64-encoded, so any text will do.)
+    /// </summary>
+    internal static bool IsValidMetadataName(string name) => name.Length > 0 && name.All(c => c is > ' ' and <= '~' and not ',');
 
     /// <summary>What is wrong with an upload's metadata, or <see langword="null"/> when it is within the limits.</summary>
     internal static string? ValidateMetadata(IReadOnlyDictionary<string, string> metadata)
@@ -337,9 +347,9 @@ public static class UploadsApi
             return $"metadata holds at most {MaxMetadataPairs} pairs.";
         }
 
-        if (metadata.Any(pair => pair.Key.Length == 0 || pair.Value is null))
+        if (metadata.Any(pair => !IsValidMetadataName(pair.Key) || pair.Value is null))
         {
-            return "metadata names must be non-empty and values must be strings.";
+            return "metadata names are printable ASCII without spaces or commas (such as project-id), and values are strings.";
         }
 
         if (metadata.Sum(pair => Encoding.UTF8.GetByteCount(pair.Key) + Encoding.UTF8.GetByteCount(pair.Value)) > MaxMetadataBytes)

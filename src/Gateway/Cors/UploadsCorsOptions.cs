@@ -9,7 +9,10 @@ public sealed class UploadsCorsOptions
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Uploads:Cors";
 
-    /// <summary>The origins allowed, such as <c>https://app.example.com</c>; <c>*</c> allows any. Default: none.</summary>
+    /// <summary>
+    /// The origins allowed, such as <c>https://app.example.com</c>; <c>*</c> allows any. A list in configuration, or one
+    /// value with the origins separated by commas or spaces. Default: none.
+    /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 
     /// <summary>How long a browser may cache a preflight's answer. Default: 1 hour.</summary>

@@ -1,5 +1,7 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Uploads.Gateway.Tus;
@@ -18,7 +20,23 @@ public static class UploadsCorsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddUploadsCors(this IServiceCollection services)
     {
-        services.AddOptions<UploadsCorsOptions>().BindConfiguration(UploadsCorsOptions.SectionName);
+        services.AddOptions<UploadsCorsOptions>()
+            .BindConfiguration(UploadsCorsOptions.SectionName)
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                // The binder takes a list from its numbered keys (Uploads__Cors__AllowedOrigins__0=...) and passes over a
+                // value of the list's own key, the way an environment variable is written by hand: split that value.
+                var listed = configuration[$"{UploadsCorsOptions.SectionName}:{nameof(UploadsCorsOptions.AllowedOrigins)}"];
+                foreach (var origin in (listed ?? "").Split([',', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    if (!options.AllowedOrigins.Contains(origin))
+                    {
+                        options.AllowedOrigins.Add(origin);
+                    }
+                }
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UploadsCorsOptions>, UploadsCorsOptionsValidator>());
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<UploadsCorsOptions>>((cors, settings) => cors.AddPolicy(PolicyName, policy =>
         {

@@ -29,9 +29,10 @@ internal sealed partial class UploadsExceptionHandler : IExceptionHandler
             UploadException refusal => Refused(httpContext, refusal),
             StorageException { Code: StorageErrorCode.Unavailable } or InconsistentStateException => Unavailable(httpContext, exception),
             var orleans when GrainCallRetry.IsSiloUnavailable(orleans) => SiloUnavailable(httpContext, orleans),
-            BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge => UploadErrors.Problem(UploadErrors.PayloadTooLarge, bad.Message),
-            BadHttpRequestException bad => UploadErrors.Problem(UploadErrors.ValidationError, bad.Message),
+            BadHttpRequestException bad => UploadErrors.Problem(UploadErrors.ForStatus(bad.StatusCode) ?? UploadErrors.ValidationError, bad.Message),
             EndOfStreamException => UploadErrors.Problem(UploadErrors.ValidationError, "The body ended before Content-Length bytes; nothing was stored."),
+            IOException { InnerException: OverflowException } overflow when IsKestrels(overflow) =>
+                UploadErrors.Problem(UploadErrors.ValidationError, "A chunk-size line of the chunked body is too large to be a size; nothing was stored."),
             _ => null,
         };
         if (result is null || httpContext.Response.HasStarted)
@@ -42,6 +43,14 @@ internal sealed partial class UploadsExceptionHandler : IExceptionHandler
         await result.ExecuteAsync(httpContext);
         return true;
     }
+
+    /// <summary>
+    /// Whether Kestrel threw <paramref name="exception"/> while reading the request: it reports a chunk-size line that
+    /// overflows as an <see cref="IOException"/> around an <see cref="OverflowException"/> (a malformed one, as a
+    /// <see cref="BadHttpRequestException"/>), where a store's own I/O failure must stay a server fault.
+    /// </summary>
+    private static bool IsKestrels(Exception exception) =>
+        exception.TargetSite?.DeclaringType?.Namespace?.StartsWith("Microsoft.AspNetCore.Server.Kestrel", StringComparison.Ordinal) == true;
 
     private static IResult Refused(HttpContext httpContext, UploadException refusal)
     {

@@ -60,7 +60,7 @@ public static class TusApi
         group.MapPatch("/{id}", PatchAsync).WithName("TusPatch");
         group.MapDelete("/{id}", TerminateAsync).WithName("TusTerminate");
         group.MapPost("/{id}", OverrideAsync).WithName("TusMethodOverride");
-        group.MapGet("/{id}", UploadsApi.DownloadAsync).WithName("TusDownload");
+        group.MapGet("/{id}", DownloadAsync).WithName("TusDownload");
         return group;
     }
 
@@ -309,8 +309,21 @@ public static class TusApi
             return UploadsApi.NoSuchUpload();
         }
 
-        await UploadsApi.Upload(grains, context, id).AbortAsync(cancellationToken);
+        // The termination extension: a DELETE of an upload, finished or not, ends it and frees its bytes.
+        await UploadsApi.Upload(grains, context, id).TerminateAsync(cancellationToken);
         return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> DownloadAsync(string id, HttpContext context, IGrainFactory grains, IBlockStore blocks, CancellationToken cancellationToken)
+    {
+        if (!UploadIds.IsValid(id))
+        {
+            return UploadsApi.NoSuchUpload();
+        }
+
+        // A terminated or expired upload is gone (410), as its HEAD says.
+        var upload = await UploadsApi.Upload(grains, context, id).GetAsync(cancellationToken);
+        return Refusal(upload) ?? UploadsApi.Content(upload, context, blocks);
     }
 
     private static Task<IResult> OverrideAsync(

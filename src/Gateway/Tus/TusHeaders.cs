@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Uploads.Abstractions;
+using Uploads.Gateway.Apis;
 
 namespace Uploads.Gateway.Tus;
 
@@ -59,7 +60,7 @@ internal static class TusHeaders
         foreach (var pair in header.Split(',', StringSplitOptions.TrimEntries))
         {
             var parts = pair.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length is 0 or > 2 || parts[0].Any(c => c > 0x7e || c < 0x21))
+            if (parts.Length is 0 or > 2 || !UploadsApi.IsValidMetadataName(parts[0]))
             {
                 error = $"Upload-Metadata holds '{pair}': each pair is a key without spaces or commas, a space, and a base64 value.";
                 return false;
@@ -89,12 +90,17 @@ internal static class TusHeaders
         return true;
     }
 
-    /// <summary>Formats metadata as <c>Upload-Metadata</c>, or <see langword="null"/> when there is none.</summary>
-    public static string? FormatMetadata(IReadOnlyDictionary<string, string> metadata) =>
-        metadata.Count == 0
+    /// <summary>
+    /// Formats metadata as <c>Upload-Metadata</c>, or <see langword="null"/> when there is none. A name the header cannot
+    /// carry (one stored before names were checked at create) is left out rather than written raw.
+    /// </summary>
+    public static string? FormatMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        var pairs = metadata.Where(p => UploadsApi.IsValidMetadataName(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal).ToArray();
+        return pairs.Length == 0
             ? null
-            : string.Join(',', metadata.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p =>
-                p.Value.Length == 0 ? p.Key : $"{p.Key} {Convert.ToBase64String(Encoding.UTF8.GetBytes(p.Value))}"));
+            : string.Join(',', pairs.Select(p => p.Value.Length == 0 ? p.Key : $"{p.Key} {Convert.ToBase64String(Encoding.UTF8.GetBytes(p.Value))}"));
+    }
 
     /// <summary>
     /// Parses <c>Upload-Concat</c>: <c>partial</c>, or <c>final;</c> and the space-separated URLs of partial uploads

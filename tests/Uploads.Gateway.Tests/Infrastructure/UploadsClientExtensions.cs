@@ -81,9 +81,10 @@ internal static class UploadsClientExtensions
     }
 
     /// <summary>Creates, fills and completes an upload of <paramref name="file"/>; returns the completed resource.</summary>
-    public static async Task<JsonElement> UploadFileAsync(this HttpClient client, byte[] file, string fileName = "file.bin", string contentType = "application/octet-stream")
+    public static async Task<JsonElement> UploadFileAsync(
+        this HttpClient client, byte[] file, string fileName = "file.bin", string contentType = "application/octet-stream", IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var upload = await client.CreateUploadAsync(new { fileName, size = file.Length, chunkSize = MinChunkSize, contentType });
+        var upload = await client.CreateUploadAsync(new { fileName, size = file.Length, chunkSize = MinChunkSize, contentType, metadata });
         var uploadId = upload.GetProperty("uploadId").GetString()!;
         await client.PutAllChunksAsync(uploadId, file);
         return await client.CompleteAsync(uploadId);

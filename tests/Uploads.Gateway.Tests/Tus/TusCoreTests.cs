@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Uploads.Gateway.Tests.Infrastructure;
 using Uploads.Testing;
@@ -84,6 +85,8 @@ public sealed class TusCoreTests
     [InlineData(new[] { "Upload-Length", "10", "Upload-Metadata", "filename !!notbase64" }, "a value that is not base64")]
     [InlineData(new[] { "Upload-Length", "10", "Upload-Metadata", "a YQ==,a Yg==" }, "a key given twice")]
     [InlineData(new[] { "Upload-Length", "10", "Upload-Metadata", "filetype bm90IGEgdHlwZQ==" }, "a filetype that is not a media type")]
+    [InlineData(new[] { "Upload-Length", "10", "Upload-Metadata", "filetype dGV4dC9wbGFpbjsNCiB4" }, "a filetype on a folded line")]
+    [InlineData(new[] { "Upload-Length", "10", "Upload-Metadata", "filetype dGV4dC9wbGFpbjsgbmFtZT0iw6ki" }, "a filetype with a non-ASCII parameter")]
     [InlineData(new[] { "Upload-Length", "10", "Upload-Concat", "whole" }, "an unknown concatenation")]
     public async Task Create_WithInvalidHeaders_Is400AndCreatesNothing(string[] headers, string because)
     {
@@ -348,6 +351,33 @@ public sealed class TusCoreTests
         Assert.Equal(HttpStatusCode.Gone, head.StatusCode);
         await patch.AssertProblemAsync(HttpStatusCode.Gone, "upload_aborted");
         Assert.Equal("aborted", (await client.GetUploadAsync(IdOf(path))).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Terminate_CompletedUpload_Returns204AndReleasesTheFile()
+    {
+        await using var app = new UploadsApplication();
+        using var client = app.CreateApiClient();
+        var file = TestPayload.Bytes(100);
+        var path = await client.TusCreateOkAsync(file.Length);
+        await client.TusPatchOkAsync(path, 0, file);
+        Assert.Equal(file, await client.GetByteArrayAsync(path));
+
+        using var terminated = await client.SendAsync(TusRequest(HttpMethod.Delete, path));
+        using var again = await client.SendAsync(TusRequest(HttpMethod.Delete, path));
+        using var head = await client.TusHeadAsync(path);
+        using var get = await client.GetAsync(path);
+        using var content = await client.GetAsync($"/v1/uploads/{IdOf(path)}/content");
+
+        await terminated.AssertStatusAsync(HttpStatusCode.NoContent);
+        await again.AssertStatusAsync(HttpStatusCode.NoContent);
+        Assert.Equal(HttpStatusCode.Gone, head.StatusCode);
+        await get.AssertProblemAsync(HttpStatusCode.Gone, "upload_aborted");
+        await content.AssertProblemAsync(HttpStatusCode.Conflict, "invalid_state");
+        var upload = await client.GetUploadAsync(IdOf(path));
+        Assert.Equal("aborted", upload.GetProperty("state").GetString());
+        Assert.Equal(JsonValueKind.Null, upload.GetProperty("result").ValueKind);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(app.Root, "blobs"), "*", SearchOption.AllDirectories));
     }
 
     [Fact]

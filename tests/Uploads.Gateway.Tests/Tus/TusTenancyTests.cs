@@ -78,6 +78,39 @@ public sealed class TusTenancyTests
         Assert.Null(created.Header("Access-Control-Allow-Origin"));
     }
 
+    [Theory]
+    [InlineData("https://app.example,https://other.example")]
+    [InlineData("https://app.example https://other.example")]
+    [InlineData(" https://app.example , https://other.example ")]
+    public async Task Cors_OriginsInOneValue_AreEachAllowed(string origins)
+    {
+        await using var app = new UploadsApplication(new Dictionary<string, string?> { ["Uploads:Cors:AllowedOrigins"] = origins });
+        using var client = app.CreateApiClient();
+
+        foreach (var origin in new[] { "https://app.example", "https://other.example" })
+        {
+            using var create = TusRequest(HttpMethod.Post, "/files/", ("Upload-Length", "10"), ("Origin", origin));
+            using var created = await client.SendAsync(create);
+            Assert.Equal(origin, created.Header("Access-Control-Allow-Origin"));
+        }
+    }
+
+    [Theory]
+    [InlineData("app.example")]
+    [InlineData("https://app.example/path")]
+    [InlineData("ftp://app.example")]
+    [InlineData("https://app.example,not an origin")]
+    public async Task Cors_SomethingElseThanAnOrigin_StopsTheStartWithHowToWriteIt(string origins)
+    {
+        await using var app = new UploadsApplication(new Dictionary<string, string?> { ["Uploads:Cors:AllowedOrigins"] = origins });
+
+        var error = Assert.ThrowsAny<Exception>(() => app.CreateApiClient());
+
+        var validation = Assert.IsType<Microsoft.Extensions.Options.OptionsValidationException>(error.GetBaseException());
+        Assert.Contains("Uploads:Cors:AllowedOrigins", validation.Message, StringComparison.Ordinal);
+        Assert.Contains("separated by commas or spaces", validation.Message, StringComparison.Ordinal);
+    }
+
     private static HttpClient Authorized(UploadsApplication app, string tenant)
     {
         var client = app.CreateApiClient();
