@@ -19,9 +19,12 @@ public static class GrainCallRetry
     private static readonly TimeSpan s_firstDelay = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan s_maxDelay = TimeSpan.FromSeconds(1);
 
-    /// <summary>Whether <paramref name="exception"/> says the grain's silo could not be reached or is going away.</summary>
+    /// <summary>
+    /// Whether <paramref name="exception"/> says the grain's silo could not be reached, is going away, or did not answer
+    /// within Orleans' response timeout (a silo that died without closing its connections, until it is declared dead).
+    /// </summary>
     public static bool IsSiloUnavailable(Exception exception) =>
-        exception is SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException;
+        exception is SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or TimeoutException;
 
     /// <summary>Runs <paramref name="call"/>, retrying it as described on <see cref="GrainCallRetry"/>.</summary>
     public static async Task<T> InvokeAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken = default)

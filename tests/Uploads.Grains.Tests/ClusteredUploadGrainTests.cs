@@ -50,6 +50,10 @@ public sealed class ClusteredUploadGrainTests : IAsyncLifetime
             });
         });
         builder.ConfigureSilo((_, silo) => silo.AddUploadsGrainStorage(UploadKeys.StorageName));
+
+        // A call sent to the killed silo before anyone knew is not left waiting Orleans' default 30 s: it times out
+        // soon and is retried, by then on a survivor.
+        builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(3)));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
         _blocks = new FileSystemBlockStore(new FileSystemStorageOptions { Root = _root.FullPath }, TimeProvider.System, NullLogger<FileSystemBlockStore>.Instance);

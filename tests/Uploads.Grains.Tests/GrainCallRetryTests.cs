@@ -33,12 +33,18 @@ public sealed class GrainCallRetryTests
     [Theory]
     [InlineData("silo")]
     [InlineData("connection")]
+    [InlineData("timeout")]
     public async Task Invoke_SiloUnavailableForAWhile_RetriesUntilTheGrainAnswers(string kind)
     {
         var attempts = 0;
 
         var result = await GrainCallRetry.InvokeAsync<string>(() => ++attempts <= 3
-            ? throw (kind == "silo" ? new SiloUnavailableException() : new ConnectionFailedException("the silo's port refused the connection"))
+            ? throw kind switch
+            {
+                "silo" => new SiloUnavailableException(),
+                "connection" => new ConnectionFailedException("the silo's port refused the connection"),
+                _ => new TimeoutException("the silo did not answer in time"),
+            }
             : Task.FromResult("answered"));
 
         Assert.Equal(("answered", 4), (result, attempts));

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Uploads.Gateway.Authentication;
 using Uploads.Gateway.RateLimiting;
+using Uploads.Grains;
 
 namespace Uploads.Gateway.Apis;
 
@@ -32,10 +33,24 @@ public static class ClusterApi
     {
         var management = grains.GetGrain<IManagementGrain>(0);
         var hosts = await management.GetDetailedHosts(onlyActive: false);
-        var live = hosts.Where(h => h.Status is not SiloStatus.Dead).Select(h => h.SiloAddress).ToArray();
-        var statistics = live.Length == 0 ? [] : await management.GetRuntimeStatistics(live);
-        var activations = live.Zip(statistics, (silo, stats) => (silo, stats.ActivationCount)).ToDictionary(p => p.silo, p => p.ActivationCount);
-        cancellationToken.ThrowIfCancellationRequested();
+
+        // Asked silo by silo, and only the active ones: a silo that is joining, or dead but not yet declared so,
+        // must not make the whole view fail; its count is shown as 0.
+        var activations = new Dictionary<SiloAddress, int>();
+        foreach (var host in hosts.Where(h => h.Status == SiloStatus.Active))
+        {
+            try
+            {
+                var statistics = await management.GetRuntimeStatistics([host.SiloAddress]);
+                activations[host.SiloAddress] = statistics[0].ActivationCount;
+            }
+            catch (Exception exception) when (GrainCallRetry.IsSiloUnavailable(exception))
+            {
+                // Unreachable just now: the membership table will say so soon.
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
 
         var silos = hosts
             .OrderBy(h => h.SiloName, StringComparer.Ordinal)
