@@ -3,26 +3,23 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Uploads.Abstractions;
-using Uploads.Grains;
-using Uploads.Runtime;
-using Uploads.Runtime.Cluster;
 using Uploads.Testing;
 
 namespace Uploads.Bench;
 
 /// <summary>
-/// A cluster of three silo processes on loopback over one FileSystem folder, with the default membership settings.
-/// (a) The cost of forwarding: the same requests, one at a time, sent to the silo that owns the upload (its grain calls
-/// run locally) and to the two that do not (each grain call goes one hop to the owner), medians taken in the same run.
-/// (b) Failover: the silo owning the most uploads is killed with SIGKILL; a survivor is asked for one of its uploads
+/// A cluster of three silo processes on loopback, Orleans on Azure Table clustering over one Azurite (blob + table)
+/// that also holds the bytes and the grain state, with the default membership settings of appsettings.json.
+/// (a) The cost of a remote grain call: the same requests, one at a time, sent to the silo that created the upload
+/// (its grain lives there, PreferLocalPlacement: the calls are local) and to the two others (each grain call goes one
+/// hop to it over Orleans' silo port), medians taken in the same run.
+/// (b) Failover: the silo that created the first upload is killed with SIGKILL; a survivor is asked for that upload
 /// every 10 ms until it answers, and the survivors are polled until all report the silo dead.
 /// </summary>
 internal static class ClusterBenchmark
 {
     private const int SiloCount = 3;
     private const int ChunkSize = 64 * 1024;
-    private const string ClusterKey = "benchmark-cluster-key-0123456789";
 
     private static readonly TimeSpan s_viewTimeout = TimeSpan.FromSeconds(30);
 
@@ -41,11 +38,17 @@ internal static class ClusterBenchmark
         {
             var root = Path.Combine(options.WorkFolder, $"cluster-{Guid.NewGuid():N}");
             Directory.CreateDirectory(root);
-            var silos = await StartClusterAsync(root);
+            await using var azurite = await AzuriteProcess.StartWithTablesAsync();
+            var silos = await StartClusterAsync(root, azurite);
             try
             {
-                var siloIds = Enumerable.Range(1, SiloCount).Select(i => $"silo-{i}").ToArray();
-                await WaitForViewsAsync(silos, string.Join(' ', siloIds.Select(id => $"{id}:active")));
+                var siloIds = new string[SiloCount];
+                for (var i = 0; i < SiloCount; i++)
+                {
+                    siloIds[i] = (await silos[i].Client.GetFromJsonAsync<JsonElement>("/v1/cluster")).GetProperty("siloId").GetString()!;
+                }
+
+                await WaitForViewsAsync(silos, string.Join(' ', siloIds.Order(StringComparer.Ordinal).Select(id => $"{id}:active")));
 
                 // One unmeasured upload through every silo, so that no measured request pays for JIT compilation.
                 await MeasureAsync(silos, siloIds, uploads: 1, chunks: SiloCount * 2);
@@ -77,32 +80,40 @@ internal static class ClusterBenchmark
         }
 
         report.Add(new BenchTable(
-            $"Forwarded vs local grain calls: 3 silos, FileSystem store, one request at a time ({options.RunCount} runs: median of per-run medians (min–max), ms)",
-            ["request", "owner silo (local), ms", "other silo (forwarded), ms", "forwarded − local, ms", "samples per run (local / forwarded)"],
+            $"Forwarded vs local grain calls: 3 silos on Orleans, Azurite blob + table, one request at a time ({options.RunCount} runs: median of per-run medians (min–max), ms)",
+            ["request", "silo holding the grain (local), ms", "other silo (remote grain call), ms", "remote − local, ms", "samples per run (local / remote)"],
             [
                 ["PUT chunk of 64 KiB (begin + commit are grain calls)", Stats.Format(putLocal, 2), Stats.Format(putForwarded, 2), Stats.Format(Differences(putForwarded, putLocal), 2), $"{samples.Put.Local} / {samples.Put.Forwarded}"],
                 ["GET upload (one grain call)", Stats.Format(getLocal, 2), Stats.Format(getForwarded, 2), Stats.Format(Differences(getForwarded, getLocal), 2), $"{samples.Get.Local} / {samples.Get.Forwarded}"],
             ],
-            "Each request goes to each of the three silos in turn; it is local on the silo that owns the upload's grain (rendezvous placement over the three ids) and forwarded over the internal endpoint on the other two. Chunk bytes are staged by the silo that receives them in every case."));
+            "Each request goes to each of the three silos in turn; its grain calls are local on the silo that created the upload (PreferLocalPlacement put the grain there) and cross Orleans' silo-to-silo connection on the other two. Chunk bytes are staged in Azurite by the silo that receives them in every case."));
         report.Add(new BenchTable(
-            "Failover: SIGKILL of the silo owning the most uploads (default HeartbeatInterval 2 s, DeadAfter 8 s)",
+            "Failover: SIGKILL of a silo holding upload grains (appsettings.json membership defaults: ProbeTimeout 1 s, NumMissedProbesLimit 2, NumVotesForDeathDeclaration 1, TableRefreshTimeout 2 s, IAmAliveTablePublishTimeout 2 s)",
             ["run", "killed", "first successful call on its grain after the kill, ms", "every survivor reports it dead after, s"],
             failoverRows,
-            "The first call finds the dead silo's port refusing connections, suspects it and places the grain on the next silo in its order at once; the survivors declare it dead in the membership table once its record has gone unrenewed for DeadAfter."));
+            "A survivor is asked for an upload whose grain was on the killed silo every 10 ms (503 silo_unavailable until then); the survivors declare it dead in the membership table after missed probes, and Orleans activates the grain again on a survivor."));
     }
 
     private static IReadOnlyList<double> Differences(IReadOnlyList<double> a, IReadOnlyList<double> b) => a.Zip(b, (x, y) => x - y).ToArray();
 
-    private static async Task<SiloProcess[]> StartClusterAsync(string root)
+    private static async Task<SiloProcess[]> StartClusterAsync(string root, AzuriteProcess azurite)
     {
-        var starts = Enumerable.Range(1, SiloCount).Select(i => SiloProcess.StartAsync(root, new Dictionary<string, string>
+        var settings = SiloProcess.ClusterSettings(azurite.ConnectionString, $"bench-{Guid.NewGuid():N}");
+        settings["Logging__LogLevel__Default"] = "Warning";
+        var starts = Enumerable.Range(1, SiloCount).Select(_ => SiloProcess.StartAsync(root, settings)).ToArray();
+        try
         {
-            ["Uploads__Cluster__SiloId"] = $"silo-{i}",
-            ["Uploads__Cluster__InternalUrl"] = $"http://127.0.0.1:{SiloProcess.GetFreeLoopbackPort()}",
-            ["Uploads__Cluster__Key"] = ClusterKey,
-            ["Logging__LogLevel__Default"] = "Warning",
-        })).ToArray();
-        return await Task.WhenAll(starts);
+            return await Task.WhenAll(starts);
+        }
+        catch (Exception) when (starts.Any(start => start.IsCompletedSuccessfully))
+        {
+            foreach (var start in starts.Where(start => start.IsCompletedSuccessfully))
+            {
+                await start.Result.DisposeAsync();
+            }
+
+            throw;
+        }
     }
 
     private static async Task<Measurements> MeasureAsync(SiloProcess[] silos, string[] siloIds, int uploads, int chunks)
@@ -116,7 +127,7 @@ internal static class ClusterBenchmark
             created.EnsureSuccessStatusCode();
             var uploadId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("uploadId").GetString()!;
             result.UploadIds.Add(uploadId);
-            var owner = RendezvousPlacement.SelectOwner(new GrainId(UploadKeys.GrainType, UploadKeys.GrainKey("local", uploadId)), siloIds);
+            var owner = siloIds[u % SiloCount];
             for (var index = 0; index < chunks; index++)
             {
                 var silo = index % SiloCount;
@@ -144,11 +155,11 @@ internal static class ClusterBenchmark
 
     private static async Task<(string VictimId, TimeSpan FirstCall, TimeSpan DeclaredDead)> KillAndProbeAsync(SiloProcess[] silos, string[] siloIds, IReadOnlyList<string> uploadIds)
     {
-        string OwnerOf(string uploadId) => RendezvousPlacement.SelectOwner(new GrainId(UploadKeys.GrainType, UploadKeys.GrainKey("local", uploadId)), siloIds)!;
-        var victimId = siloIds.MaxBy(id => uploadIds.Count(uploadId => OwnerOf(uploadId) == id))!;
-        var victim = silos[Array.IndexOf(siloIds, victimId)];
+        // Upload u was created through silo u % 3, which holds its grain: the first upload's creator is the victim.
+        var victimId = siloIds[0];
+        var victim = silos[0];
         var survivors = silos.Where(silo => silo != victim).ToArray();
-        var probed = uploadIds.First(uploadId => OwnerOf(uploadId) == victimId);
+        var probed = uploadIds[0];
 
         await victim.KillAsync();
         var killedAt = Stopwatch.GetTimestamp();
@@ -170,7 +181,7 @@ internal static class ClusterBenchmark
             await Task.Delay(10);
         }
 
-        var expected = string.Join(' ', siloIds.Select(id => $"{id}:{(id == victimId ? "dead" : "active")}"));
+        var expected = string.Join(' ', siloIds.Order(StringComparer.Ordinal).Select(id => $"{id}:{(id == victimId ? "dead" : "active")}"));
         await WaitForViewsAsync(survivors, expected);
         return (victimId, firstCall, Stopwatch.GetElapsedTime(killedAt));
     }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
 using Uploads.EndToEnd.Tests.Contracts;
+using Uploads.Grains;
 using Uploads.Storage.AzureBlob;
 using Uploads.Testing;
 using Xunit.Abstractions;
@@ -178,9 +179,12 @@ public sealed class AzureBlobSiloTests
         var options = new AzureBlobStorageOptions { ConnectionString = azurite.ConnectionString };
         using var client = new AzureBlobClient(options, TimeProvider.System, NullLogger<AzureBlobClient>.Instance);
         var state = new AzureBlobGrainStateStore(client, options, NullLogger<AzureBlobGrainStateStore>.Instance);
-        var manifests = await state.ListKeysAsync("uploads/", startAfter: null, limit: 100, cancellationToken);
-        var manifest = Assert.Single(manifests, key => key.EndsWith("/" + uploadId, StringComparison.Ordinal));
-        var blobName = manifest["uploads/".Length..];
+        var blobName = UploadKeys.GrainKey("local", uploadId);
+
+        // Orleans' Azure Blob grain storage names a state's blob {state name}-{grain id}.json.
+        var manifest = $"{UploadKeys.ManifestStateName}-{UploadKeys.UploadGrainId(blobName)}.json";
+        var prefix = $"{UploadKeys.ManifestStateName}-{UploadKeys.GrainType}/{UploadKeys.TenantSegment("local")}/";
+        Assert.Contains(manifest, await state.ListKeysAsync(prefix, startAfter: null, limit: 100, cancellationToken));
         var blocks = new AzureBlobBlockStore(client, options, NullLogger<AzureBlobBlockStore>.Instance);
         var blob = await blocks.GetPropertiesAsync(blobName, cancellationToken);
         Assert.NotNull(blob);

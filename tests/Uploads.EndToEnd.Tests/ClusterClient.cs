@@ -39,6 +39,13 @@ internal sealed class ClusterClient
     public async Task<HttpResponseMessage> SendAsync(
         Func<HttpRequestMessage> createRequest,
         HttpStatusCode expected,
+        CancellationToken cancellationToken) =>
+        (await SendToAnyAsync(createRequest, expected, cancellationToken)).Response;
+
+    /// <summary>As <see cref="SendAsync"/>, and says which silo gave the answer.</summary>
+    public async Task<(HttpResponseMessage Response, SiloProcess Silo)> SendToAnyAsync(
+        Func<HttpRequestMessage> createRequest,
+        HttpStatusCode expected,
         CancellationToken cancellationToken)
     {
         var failures = new List<string>();
@@ -62,7 +69,7 @@ internal sealed class ClusterClient
 
             if (response.StatusCode == expected)
             {
-                return response;
+                return (response, silo);
             }
 
             using (response)

@@ -7,7 +7,8 @@ namespace Uploads.Testing;
 
 /// <summary>
 /// Azurite's blob service (<c>azurite-blob</c> from the repository's npm install) on a free loopback port, with its
-/// data in a temporary folder. It can be stopped and started again on the same port and folder, to stand for an
+/// data in a temporary folder; or, from <see cref="StartWithTablesAsync"/>, one <c>azurite</c> process that serves
+/// tables too (for Orleans' membership table), each service on a free loopback port of its own. It can be stopped and started again on the same port and folder, to stand for an
 /// outage of the storage. Whoever starts one owns it: <see cref="DisposeAsync"/> ends the process it started, by id,
 /// and deletes the folder.
 /// </summary>
@@ -32,19 +33,25 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private static readonly TimeSpan s_pollInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly string _azuriteScript;
+    private readonly int? _queuePort;
     private readonly Queue<string> _output = new();
     private readonly Lock _outputLock = new();
     private Process? _process;
 
-    private AzuriteProcess(string azuriteScript, string location, int port)
+    private AzuriteProcess(string azuriteScript, string location, int port, (int Table, int Queue)? tablePorts)
     {
         _azuriteScript = azuriteScript;
         Location = location;
         Port = port;
+        TablePort = tablePorts?.Table;
+        _queuePort = tablePorts?.Queue;
     }
 
-    /// <summary>The loopback port Azurite listens on; the same after <see cref="RestartAsync"/>.</summary>
+    /// <summary>The loopback port Azurite's blob service listens on; the same after <see cref="RestartAsync"/>.</summary>
     public int Port { get; }
+
+    /// <summary>The loopback port of the table service, or null when only blobs are served.</summary>
+    public int? TablePort { get; }
 
     /// <summary>The folder that holds Azurite's data.</summary>
     public string Location { get; }
@@ -52,9 +59,13 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>The blob endpoint, path-style: <c>http://127.0.0.1:{port}/devstoreaccount1</c>.</summary>
     public Uri BlobEndpoint => new($"http://127.0.0.1:{Port}/{AccountName}");
 
-    /// <summary>A connection string for this instance, as Azurite's documentation writes it.</summary>
+    /// <summary>The table endpoint, path-style, or null when only blobs are served.</summary>
+    public Uri? TableEndpoint => TablePort is { } tablePort ? new($"http://127.0.0.1:{tablePort}/{AccountName}") : null;
+
+    /// <summary>A connection string for this instance, as Azurite's documentation writes it: with a <c>TableEndpoint=</c> when tables are served.</summary>
     public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};";
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};BlobEndpoint={BlobEndpoint};" +
+        (TableEndpoint is { } tableEndpoint ? $"TableEndpoint={tableEndpoint};" : "");
 
     /// <summary>Whether the Azurite process runs.</summary>
     public bool IsRunning => _process is { HasExited: false };
@@ -78,16 +89,32 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// Starts Azurite on a free loopback port with a new temporary folder, installing it first when needed, and
     /// returns once it accepts connections.
     /// </summary>
-    public static async Task<AzuriteProcess> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<AzuriteProcess> StartAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(withTables: false, cancellationToken);
+
+    /// <summary>
+    /// Starts one Azurite process serving blobs and tables (and queues, which nothing uses), each on a free loopback
+    /// port, with a new temporary folder; <see cref="ConnectionString"/> then names both endpoints.
+    /// </summary>
+    public static Task<AzuriteProcess> StartWithTablesAsync(CancellationToken cancellationToken = default) =>
+        StartAsync(withTables: true, cancellationToken);
+
+    private static async Task<AzuriteProcess> StartAsync(bool withTables, CancellationToken cancellationToken)
     {
-        var script = await NodePackages.EnsureInstalledAsync(Path.Combine("azurite", "dist", "src", "blob", "main.js"), cancellationToken);
+        var script = await NodePackages.EnsureInstalledAsync(
+            withTables ? Path.Combine("azurite", "dist", "src", "azurite.js") : Path.Combine("azurite", "dist", "src", "blob", "main.js"),
+            cancellationToken);
         var location = Path.Combine(Path.GetTempPath(), $"uploads-azurite-{Guid.NewGuid():N}");
         Directory.CreateDirectory(location);
 
         // A free port can be taken by someone else before Azurite binds it; then try another.
         for (var attempt = 1; ; attempt++)
         {
-            var azurite = new AzuriteProcess(script, location, GetFreeLoopbackPort());
+            var azurite = new AzuriteProcess(
+                script,
+                location,
+                GetFreeLoopbackPort(),
+                withTables ? (GetFreeLoopbackPort(), GetFreeLoopbackPort()) : null);
             try
             {
                 await azurite.LaunchAsync(cancellationToken);
@@ -175,11 +202,19 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
         // No --skipApiVersionCheck and no --loose: a request Azurite 3.37 would refuse, Azure may refuse too. The long
         // keep-alive is Azure's behaviour; Azurite's 5 s default races the client's pooled connections.
-        foreach (var argument in new[]
-        {
-            _azuriteScript, "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        string[] arguments =
+        [
+            _azuriteScript, "--blobHost", "127.0.0.1", "--blobPort", Format(Port),
             "--location", Location, "--silent", "--disableTelemetry", "--blobKeepAliveTimeout", "120",
-        })
+            .. TablePort is { } tablePort && _queuePort is { } queuePort
+                ? new[]
+                {
+                    "--tableHost", "127.0.0.1", "--tablePort", Format(tablePort), "--tableKeepAliveTimeout", "120",
+                    "--queueHost", "127.0.0.1", "--queuePort", Format(queuePort),
+                }
+                : [],
+        ];
+        foreach (var argument in arguments)
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -208,33 +243,51 @@ public sealed class AzuriteProcess : IAsyncDisposable
     private async Task WaitUntilListeningAsync(Process process, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        int[] ports = TablePort is { } tablePort && _queuePort is { } queuePort ? [Port, tablePort, queuePort] : [Port];
+        var listening = 0;
         while (Stopwatch.GetElapsedTime(started) < s_readyTimeout)
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} before it listened on port {Port}.{DescribeOutput()}");
+                throw new InvalidOperationException(
+                    $"Azurite exited with code {process.ExitCode} before it listened on port {string.Join(", ", ports)}.{DescribeOutput()}");
             }
 
-            using (var client = new TcpClient())
+            while (listening < ports.Length && await AcceptsConnectionsAsync(ports[listening], cancellationToken))
             {
-                try
-                {
-                    await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
-                    return;
-                }
-                catch (SocketException)
-                {
-                    // Not listening yet.
-                }
+                listening++;
+            }
+
+            if (listening == ports.Length)
+            {
+                return;
             }
 
             await Task.Delay(s_pollInterval, cancellationToken);
         }
 
         await KillAsync(cancellationToken);
-        throw new TimeoutException($"Azurite did not listen on port {Port} within {s_readyTimeout.TotalSeconds} s.{DescribeOutput()}");
+        throw new TimeoutException(
+            $"Azurite did not listen on port {string.Join(", ", ports)} within {s_readyTimeout.TotalSeconds} s.{DescribeOutput()}");
     }
+
+    private static async Task<bool> AcceptsConnectionsAsync(int port, CancellationToken cancellationToken)
+    {
+        using var client = new TcpClient();
+        try
+        {
+            await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            // Not listening yet.
+            return false;
+        }
+    }
+
+    private static string Format(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private async Task KillAsync(CancellationToken cancellationToken)
     {

@@ -25,10 +25,11 @@ public sealed class SiloProcess : IAsyncDisposable
     private readonly Queue<string> _output = new();
     private readonly Lock _outputLock = new();
 
-    private SiloProcess(Process process, Uri baseAddress)
+    private SiloProcess(Process process, Uri baseAddress, int siloPort)
     {
         _process = process;
         BaseAddress = baseAddress;
+        SiloPort = siloPort;
         Client = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) })
         {
             BaseAddress = baseAddress,
@@ -38,6 +39,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>The silo's address, <c>http://127.0.0.1:{port}/</c>.</summary>
     public Uri BaseAddress { get; }
+
+    /// <summary>Orleans' silo-to-silo port on loopback (<c>Orleans:Endpoints:SiloPort</c>).</summary>
+    public int SiloPort { get; }
 
     /// <summary>A client whose <see cref="HttpClient.BaseAddress"/> is the silo.</summary>
     public HttpClient Client { get; }
@@ -98,7 +102,7 @@ public sealed class SiloProcess : IAsyncDisposable
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var silo = new SiloProcess(process, baseAddress);
+        var silo = new SiloProcess(process, baseAddress, int.Parse(startInfo.Environment["Orleans__Endpoints__SiloPort"]!, CultureInfo.InvariantCulture));
         process.OutputDataReceived += (_, e) => silo.Capture(e.Data);
         process.ErrorDataReceived += (_, e) => silo.Capture(e.Data);
         process.Exited += (_, _) => silo._exited.TrySetResult();
@@ -270,6 +274,22 @@ public sealed class SiloProcess : IAsyncDisposable
             _output.Enqueue(line);
         }
     }
+
+    /// <summary>
+    /// The environment of one silo of a cluster on one machine, as README writes it: the AzureBlob store and Orleans'
+    /// Azure Table clustering on one connection string (with <c>BlobEndpoint=</c> and <c>TableEndpoint=</c>, say an
+    /// Azurite's), loopback advertised. <see cref="StartAsync"/> adds free silo and gateway ports.
+    /// </summary>
+    public static Dictionary<string, string> ClusterSettings(string connectionString, string clusterId) => new()
+    {
+        ["Uploads__Storage__Provider"] = "AzureBlob",
+        ["Uploads__Storage__AzureBlob__ConnectionString"] = connectionString,
+        ["Orleans__ClusterId"] = clusterId,
+        ["Orleans__ServiceId"] = "uploads",
+        ["Orleans__Clustering__ProviderType"] = "AzureTableStorage",
+        ["Orleans__Clustering__ConnectionString"] = connectionString,
+        ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
+    };
 
     /// <summary>
     /// A loopback port free at the time of asking, for a further listener of a silo (its cluster's internal URL, say).
