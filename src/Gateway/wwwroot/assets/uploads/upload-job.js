@@ -75,6 +75,10 @@ export class UploadJob {
   #inFlight = new Map();
   /** @type {number[]} */
   #queue = [];
+  /** @type {Map<number, Promise<string>>} digests computed ahead of the lanes */
+  #digests = new Map();
+  /** @type {Promise<void>} the last digest under way: the next one starts after it */
+  #hashing = Promise.resolve();
   #rate = new TransferRate();
   #lastProgressAt = 0;
   #aborter = new AbortController();
@@ -289,12 +293,7 @@ export class UploadJob {
     // from the disk far faster than a buffer handed over from here. Should the file change in between, the server
     // refuses the chunk (digest_mismatch) and keeps nothing of it.
     const slice = this.#file.slice(start, end);
-    let digest;
-    try {
-      digest = base64(await crypto.subtle.digest('SHA-256', await slice.arrayBuffer()));
-    } catch {
-      throw new UploadError(`${this.#file.name} can no longer be read (was it changed or moved?); select it again.`, 0, null);
-    }
+    const digest = await this.#digestOf(index);
     try {
       const response = await this.#request({
         method: 'PUT',
@@ -313,6 +312,45 @@ export class UploadJob {
       this.#inFlight.delete(index);
       this.#postProgress(true);
     }
+  }
+
+  /**
+   * The base64 SHA-256 of chunk `index`. Digests are computed one at a time, in queue order, up to `parallelism`
+   * chunks ahead of the lanes, so that a lane finds its digest ready and goes straight to sending: only the digest
+   * is kept, and at most one chunk's bytes are held for hashing at any time.
+   * @param {number} index
+   * @returns {Promise<string>}
+   */
+  #digestOf(index) {
+    const digest = this.#digestFor(index);
+    this.#digests.delete(index);
+    for (const next of this.#queue.slice(0, Math.max(1, this.#host.settings().parallelism))) {
+      this.#digestFor(next);
+    }
+    return digest;
+  }
+
+  /**
+   * @param {number} index
+   * @returns {Promise<string>}
+   */
+  #digestFor(index) {
+    let digest = this.#digests.get(index);
+    if (!digest) {
+      const { start, end } = chunkRange(index, this.#chunkSize, this.#file.size);
+      digest = this.#hashing.then(async () => {
+        try {
+          return base64(await crypto.subtle.digest('SHA-256', await this.#file.slice(start, end).arrayBuffer()));
+        } catch {
+          throw new UploadError(`${this.#file.name} can no longer be read (was it changed or moved?); select it again.`, 0, null);
+        }
+      });
+      // A failed digest must not hold up the next: its own lane reports it.
+      digest.catch(() => {});
+      this.#hashing = digest.then(() => undefined, () => undefined);
+      this.#digests.set(index, digest);
+    }
+    return digest;
   }
 
   /**
