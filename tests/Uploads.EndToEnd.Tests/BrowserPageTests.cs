@@ -13,7 +13,8 @@ namespace Uploads.EndToEnd.Tests;
 /// The upload page at <c>/</c> in a real Chromium (tests/node/browser-page.mjs) against a real silo process. The
 /// browser reaches the silo through a loopback proxy of the script that forwards every request unchanged, counts the
 /// chunk bytes that pass to the silo and paces them at 32 MiB/s, so that a test can act while the upload is under
-/// way on a machine whose loopback is faster than any network.
+/// way on a machine whose loopback is faster than any network; asked to, it answers the first chunk requests itself
+/// as a busy server would (503 with <c>Retry-After</c>).
 /// </summary>
 [Collection(SiloProcessCollection.Name)]
 public sealed class BrowserPageTests(ITestOutputHelper output)
@@ -80,6 +81,18 @@ public sealed class BrowserPageTests(ITestOutputHelper output)
             Assert.Equal(0, result.GetProperty("browserChunkRequestsWhilePaused").GetInt32());
             Assert.Equal(result.GetProperty("acknowledgedAtPause").GetInt64(), result.GetProperty("acknowledgedBeforeResume").GetInt64());
             Assert.True(result.GetProperty("browserChunkRequests").GetInt32() > 0, "the browser's own requests were not seen");
+            await AssertContentAsync(silo, result, file, cancellationToken);
+        });
+
+    // Without Retry-After the first retry would come after 0.25 to 0.5 s.
+    [Fact]
+    public Task Page_ServerBusyWithRetryAfter_RetriesNoSoonerAndCompletes() =>
+        RunAsync("busy", 32 * MiB, new() { ["busyAnswers"] = 2 }, async (silo, result, file, cancellationToken) =>
+        {
+            AssertCompleted(result);
+            var retries = result.GetProperty("retries").EnumerateArray().ToArray();
+            Assert.Equal(2, retries.Length);
+            Assert.All(retries, retry => Assert.InRange(retry.GetProperty("retriedAfterMs").GetDouble(), 950, 10000));
             await AssertContentAsync(silo, result, file, cancellationToken);
         });
 

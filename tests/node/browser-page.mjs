@@ -5,11 +5,12 @@
 // Options: scenario (see `scenarios` below), silo (the silo's base URL), file (a local file to upload), chromium (the
 // browser's path), throttleMiBps (pace the chunk bytes through the counting proxy; 0 for none), direct (open the page
 // on the silo itself, without the proxy), screenshot (a path: a PNG of the page mid-upload), token, pageOrigin (for
-// the tus scenarios: where their test page is served), timeoutMs.
+// the tus scenarios: where their test page is served), busyAnswers, timeoutMs.
 //
 // Between the browser and the silo sits a small HTTP proxy on loopback: it forwards every request unchanged, counts
 // the body bytes of each chunk PUT as they pass to the silo, records when each chunk request starts, and can pace
 // chunk bodies to a given speed so a test can act mid-upload on a machine where loopback is faster than any network.
+// With busyAnswers it answers the first chunk requests itself, 503 with Retry-After, as a busy server would.
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -26,16 +27,30 @@ const ChromiumFlags = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Forwards to the silo, counting and optionally pacing chunk bodies. */
-async function startProxy(target, bytesPerSecond) {
+/**
+ * Forwards to the silo, counting and optionally pacing chunk bodies. The first `busyAnswers` chunk requests are
+ * answered by the proxy itself, once their body is in, as a busy server answers: 503 with `Retry-After: 1`.
+ */
+async function startProxy(target, bytesPerSecond, busyAnswers) {
   const upstream = new URL(target);
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const stats = { chunkBodyBytes: 0, chunkRequests: [], completedChunkRequests: 0 };
+  const stats = { chunkBodyBytes: 0, chunkRequests: [], completedChunkRequests: 0, busy: [] };
   let nextFree = 0;
   const server = http.createServer((request, response) => {
     const isChunk = request.method === 'PUT' && /^\/v1\/uploads\/[^/]+\/chunks\/\d+$/.test(request.url.split('?')[0]);
     if (isChunk) {
       stats.chunkRequests.push({ at: Date.now(), path: request.url });
+    }
+    if (isChunk && stats.busy.length < busyAnswers) {
+      const answer = { path: request.url, at: 0 };
+      stats.busy.push(answer);
+      request.resume();
+      request.on('end', () => {
+        answer.at = Date.now();
+        response.writeHead(503, { 'Content-Type': 'application/problem+json', 'Retry-After': '1' });
+        response.end(JSON.stringify({ status: 503, title: 'Busy', detail: 'Busy; retry shortly.', code: 'storage_unavailable' }));
+      });
+      return;
     }
     const headers = { ...request.headers };
     delete headers.connection;
@@ -167,6 +182,18 @@ const scenarios = {
       chunksAcknowledgedOffline,
       completedAfterOnlineMs: performance.now() - onlineAt,
     };
+  },
+
+  // The server answers the first chunk requests 503 with Retry-After: 1; the client waits that long, then sends them again.
+  async busy(page, base, proxy) {
+    await openPage(page, base);
+    await page.setInputFiles('#files', options.file);
+    await waitForState(page, ['completed', 'failed']);
+    const retries = proxy.stats.busy.map((answer) => {
+      const next = proxy.stats.chunkRequests.find((request) => request.path === answer.path && request.at >= answer.at);
+      return { path: answer.path, answeredAt: answer.at, retriedAfterMs: next ? next.at - answer.at : null };
+    });
+    return { ...(await finalRow(page)), retries };
   },
 
   // Reload at about 40 %, select the same file again: only the missing chunks go.
@@ -326,7 +353,7 @@ async function main() {
   if (!scenario) {
     throw new Error(`No scenario '${options.scenario}': use one of ${Object.keys(scenarios).join(', ')}.`);
   }
-  const proxy = await startProxy(options.silo, (options.throttleMiBps ?? 0) * MiB);
+  const proxy = await startProxy(options.silo, (options.throttleMiBps ?? 0) * MiB, options.busyAnswers ?? 0);
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'uploads-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: options.chromium ?? '/usr/bin/chromium',
