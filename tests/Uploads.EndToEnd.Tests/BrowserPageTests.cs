@@ -53,7 +53,7 @@ public sealed class BrowserPageTests(ITestOutputHelper output)
 
             // The browser really was offline: its requests failed and the page said it waits for the network.
             Assert.True(result.GetProperty("sawWaiting").GetBoolean(), result.ToString());
-            Assert.InRange(result.GetProperty("offlineMs").GetDouble(), 2900, 10000);
+            Assert.InRange(result.GetProperty("offlineMs").GetDouble(), 2900, 16000);
             Assert.InRange(result.GetProperty("acknowledgedBefore").GetInt64(), 1, file.Length - 1);
             await AssertContentAsync(silo, result, file, cancellationToken);
         });

@@ -166,7 +166,9 @@ const scenarios = {
     const chunkRequestsBefore = proxy.stats.completedChunkRequests;
     await context.setOffline(true);
     const offlineAt = performance.now();
-    const sawWaiting = await waitForState(page, ['waiting'], 3000).then(() => true, () => false);
+    // Offline for 3 s; longer only if no request has failed by then (a loaded machine still finishing the chunks
+    // already on their way), so that the browser has really been offline for one.
+    const sawWaiting = await waitForState(page, ['waiting'], 15000).then(() => true, () => false);
     const waitingMessage = sawWaiting ? await row(page).locator('.message').textContent() : null;
     await page.waitForTimeout(Math.max(0, 3000 - (performance.now() - offlineAt)));
     const chunksAcknowledgedOffline = proxy.stats.completedChunkRequests - chunkRequestsBefore;
