@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Uploads.Client;
 using Uploads.Storage;
 using Uploads.Testing;
 
@@ -104,6 +105,19 @@ internal static class IngestMeasurement
         using var completed = await client.PostAsync($"/v1/uploads/{uploadId}/complete", content: null);
         completed.EnsureSuccessStatusCode();
         return stopwatch.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>Uploads <paramref name="file"/> with the .NET client (<c>UploadsClient.UploadFileAsync</c>); returns the seconds it took.</summary>
+    public static async Task<double> UploadWithDotNetClientAsync(Uri server, string file, int parallelism, string resumeDirectory) =>
+        (await UploadWithDotNetClientMeasuredAsync(server, file, parallelism, resumeDirectory)).Seconds;
+
+    /// <summary>As <see cref="UploadWithDotNetClientAsync"/>, with the completed upload.</summary>
+    public static async Task<(double Seconds, UploadResource Upload)> UploadWithDotNetClientMeasuredAsync(Uri server, string file, int parallelism, string resumeDirectory)
+    {
+        using var client = new UploadsClient(server, new UploadsClientOptions { ResumeDirectory = resumeDirectory });
+        var stopwatch = Stopwatch.StartNew();
+        var upload = await client.UploadFileAsync(file, new UploadFileOptions { Parallelism = parallelism });
+        return (stopwatch.Elapsed.TotalSeconds, upload);
     }
 
     /// <summary>A fresh folder under the benchmark's work folder.</summary>

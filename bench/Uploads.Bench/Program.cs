@@ -40,5 +40,10 @@ if (options.Runs("idle-activations"))
     await IdleActivationsBenchmark.RunAsync(options, report);
 }
 
+if (options.Runs("browser"))
+{
+    await BrowserBenchmark.RunAsync(options, report);
+}
+
 await report.WriteJsonAsync();
 return 0;

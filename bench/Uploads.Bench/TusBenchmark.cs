@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Globalization;
-using Uploads.Client;
 using Uploads.Testing;
 
 namespace Uploads.Bench;
@@ -100,7 +98,7 @@ internal static class TusBenchmark
                 }
 
                 ourSpeeds[streams].Add(mebibytes / await UploadWithTusJsClientAsync(oursTus, file, streams, patchBytes));
-                v1Speeds[streams].Add(mebibytes / await UploadWithDotNetClientAsync(ours.BaseAddress, file, streams, Path.Combine(folder, $"resume-{Guid.NewGuid():N}")));
+                v1Speeds[streams].Add(mebibytes / await IngestMeasurement.UploadWithDotNetClientAsync(ours.BaseAddress, file, streams, Path.Combine(folder, $"resume-{Guid.NewGuid():N}")));
             }
 
             // Against the same number of streams where tus-node-server has it, else against its one stream of this run.
@@ -138,14 +136,6 @@ internal static class TusBenchmark
         }
 
         return result.GetProperty("elapsedMs").GetDouble() / 1000;
-    }
-
-    private static async Task<double> UploadWithDotNetClientAsync(Uri server, string file, int parallelism, string resumeDirectory)
-    {
-        using var client = new UploadsClient(server, new UploadsClientOptions { ResumeDirectory = resumeDirectory });
-        var stopwatch = Stopwatch.StartNew();
-        await client.UploadFileAsync(file, new UploadFileOptions { Parallelism = parallelism });
-        return stopwatch.Elapsed.TotalSeconds;
     }
 
     private static async Task<bool> HasConcatenationAsync(Uri endpoint)

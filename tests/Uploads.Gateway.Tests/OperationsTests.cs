@@ -33,7 +33,7 @@ public sealed class OperationsTests
     }
 
     [Fact]
-    public async Task Root_BrowserAsksForHtml_GetsAShortPageLinkingTheApiDescription()
+    public async Task Root_BrowserAsksForHtml_GetsTheUploadPageLinkingTheApiDescription()
     {
         await using var app = new UploadsApplication();
         using var client = app.CreateApiClient();
@@ -47,7 +47,7 @@ public sealed class OperationsTests
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         Assert.StartsWith("<!doctype html>", html, StringComparison.Ordinal);
         Assert.Contains("href=\"/openapi/v1.json\"", html, StringComparison.Ordinal);
-        Assert.Contains("An interrupted upload, resumed, with curl", html, StringComparison.Ordinal);
+        Assert.Contains("<input id=\"files\" type=\"file\" multiple", html, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
     }
 
