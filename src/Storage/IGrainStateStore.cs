@@ -1,9 +1,11 @@
 namespace Uploads.Storage;
 
 /// <summary>
-/// Stores small records (grain state, membership) under string keys, each with an entity tag that
-/// changes on every write. Every write is conditional, so two writers can never silently overwrite
-/// each other: the loser gets <see cref="StorageErrorCode.Conflict"/> and must reload.
+/// Stores small records under string keys, each with an entity tag that changes on every write: the index records
+/// and markers through which uploads are listed and counted (Orleans grain storage cannot list), and, on the
+/// FileSystem provider, the grain state that <see cref="FileSystem.FileSystemGrainStorage"/> keeps. Every write is
+/// conditional, so two writers can never silently overwrite each other: the loser gets
+/// <see cref="StorageErrorCode.Conflict"/> and must reload.
 /// </summary>
 /// <remarks>
 /// Keys follow the rules of <see cref="StorageNames"/> and are
