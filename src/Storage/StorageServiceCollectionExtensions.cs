@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -91,9 +92,11 @@ public static class StorageServiceCollectionExtensions
     private static AzureBlobConnection CreateAzureBlobConnection(IServiceProvider services)
     {
         var settings = services.GetRequiredService<IOptions<StorageOptions>>().Value.AzureBlob;
-        var credential = string.IsNullOrEmpty(settings.ConnectionString)
-            ? services.GetService<TokenCredential>() ?? new DefaultAzureCredential()
-            : null;
+        var credential = string.IsNullOrEmpty(settings.ConnectionString) ? services.GetService<TokenCredential>() ?? CreateDefaultCredential() : null;
         return AzureBlobConnection.Create(settings, credential);
     }
+
+    // Apart, so that Azure.Identity is loaded only when it signs in: a silo with a connection string never needs it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static TokenCredential CreateDefaultCredential() => new DefaultAzureCredential();
 }

@@ -96,6 +96,7 @@ public sealed partial class AzureBlobBlockStore : IBlockStore
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         await using var body = new BlockContentStream(content, length, contentMd5, abort, _connection.RequestTimeout, _timeProvider);
         using var call = BlobCall.Start(timedByProgress: true);
+        call.AttemptEnded = body.OnAttemptEnded;
         try
         {
             await Blob(blobName).StageBlockAsync(EncodeBlockId(blockId), body, new BlockBlobStageBlockOptions { TransferValidation = validation }, abort.Token).ConfigureAwait(false);

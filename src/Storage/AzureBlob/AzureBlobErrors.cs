@@ -1,4 +1,5 @@
 using Azure;
+using System.Runtime.CompilerServices;
 using Azure.Identity;
 
 namespace Uploads.Storage.AzureBlob;
@@ -17,7 +18,7 @@ internal static class AzureBlobErrors
     /// </summary>
     public static bool IsStoreFailure(Exception exception, CancellationToken cancellationToken) =>
         !cancellationToken.IsCancellationRequested &&
-        exception is RequestFailedException or AggregateException or IOException or HttpRequestException or OperationCanceledException or AuthenticationFailedException;
+        (exception is RequestFailedException or AggregateException or IOException or HttpRequestException or OperationCanceledException || IsCredentialFailure(exception));
 
     /// <summary>Whether <paramref name="exception"/> is the service's answer <paramref name="status"/>, with <paramref name="errorCode"/> when one is given.</summary>
     public static bool Is(this RequestFailedException exception, int status, string? errorCode = null) =>
@@ -31,19 +32,24 @@ internal static class AzureBlobErrors
     public static StorageException Unavailable(string operation, string resource, Uri endpoint, Exception exception)
     {
         var answer = Describe(exception);
-        var hint = Innermost(exception) switch
+        var innermost = Innermost(exception);
+        var hint = innermost switch
         {
             RequestFailedException { Status: 403 } =>
                 " Check the account key or SAS of the connection string (and this machine's clock), or the role of the identity on the account.",
             RequestFailedException { Status: 404, ErrorCode: "ContainerNotFound" } =>
                 " The container was deleted after this silo created it; restart the silo to create it again.",
-            AuthenticationFailedException =>
+            _ when IsCredentialFailure(innermost) =>
                 " DefaultAzureCredential found no identity: give the pod a managed or workload identity, or set a connection string.",
             _ => "",
         };
 
         return new StorageException(StorageErrorCode.Unavailable, $"{operation} of '{resource}' at {endpoint} failed: {answer}.{hint}", exception);
     }
+
+    // Apart, so that Azure.Identity is loaded only when a credential is in play: a silo with a connection string never needs it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool IsCredentialFailure(Exception exception) => exception is AuthenticationFailedException;
 
     private static string Describe(Exception exception) => exception switch
     {

@@ -36,19 +36,55 @@ internal sealed class BlobCall : IDisposable
 
     public void Dispose() => _scope.Dispose();
 
-    /// <summary>A per-retry policy: counts each attempt of a watched operation, and lifts its network timeout when asked.</summary>
-    internal sealed class Policy : HttpPipelineSynchronousPolicy
+    /// <summary>Called as each attempt ends (answered or failed), before the SDK waits to retry or returns.</summary>
+    public Action? AttemptEnded { get; set; }
+
+    /// <summary>
+    /// A per-retry policy: counts each attempt of a watched operation, lifts its network timeout when asked, and says
+    /// when each attempt ended.
+    /// </summary>
+    internal sealed class Policy : HttpPipelinePolicy
     {
-        public override void OnSendingRequest(HttpMessage message)
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
-            if (message.TryGetProperty(PropertyName, out var value) && value is BlobCall call)
+            var call = Begin(message);
+            try
             {
-                Interlocked.Increment(ref call._attempts);
-                if (call.TimedByProgress)
-                {
-                    message.NetworkTimeout = Timeout.InfiniteTimeSpan;
-                }
+                ProcessNext(message, pipeline);
             }
+            finally
+            {
+                call?.AttemptEnded?.Invoke();
+            }
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            var call = Begin(message);
+            try
+            {
+                await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+            }
+            finally
+            {
+                call?.AttemptEnded?.Invoke();
+            }
+        }
+
+        private static BlobCall? Begin(HttpMessage message)
+        {
+            if (!message.TryGetProperty(PropertyName, out var value) || value is not BlobCall call)
+            {
+                return null;
+            }
+
+            Interlocked.Increment(ref call._attempts);
+            if (call.TimedByProgress)
+            {
+                message.NetworkTimeout = Timeout.InfiniteTimeSpan;
+            }
+
+            return call;
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Uploads.Storage.AzureBlob;
@@ -21,6 +22,9 @@ namespace Uploads.Storage.AzureBlob;
 /// </remarks>
 internal sealed class BlockContentStream : Stream
 {
+    // Large enough for few, large socket writes; small enough to rent one per concurrent block.
+    private const int CopyBufferSize = 1024 * 1024;
+
     private readonly Stream _source;
     private readonly long _sourceStart;
     private readonly byte[]? _declaredMd5;
@@ -34,7 +38,10 @@ internal sealed class BlockContentStream : Stream
     /// <param name="length">How many bytes it must have, neither fewer nor more.</param>
     /// <param name="declaredMd5">The MD5 the caller declared for the bytes, or null.</param>
     /// <param name="abort">Cancelled when this body fails, to stop the SDK's call and its retries.</param>
-    /// <param name="progressTimeout">How long the service may go without taking more of the body, or answering after its end.</param>
+    /// <param name="progressTimeout">
+    /// How long the service may go, within an attempt, without taking more of the body, or without answering after its
+    /// end; the time spent waiting for the caller's stream does not count. When it runs out the whole operation fails.
+    /// </param>
     /// <param name="timeProvider">The clock of the timeout.</param>
     public BlockContentStream(Stream source, long length, byte[]? declaredMd5, CancellationTokenSource abort, TimeSpan progressTimeout, TimeProvider timeProvider)
     {
@@ -45,7 +52,7 @@ internal sealed class BlockContentStream : Stream
         _abort = abort;
         _progressTimeout = progressTimeout;
         _md5 = declaredMd5 is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        _watchdog = timeProvider.CreateTimer(static state => ((BlockContentStream)state!).OnStalled(), this, progressTimeout, Timeout.InfiniteTimeSpan);
+        _watchdog = timeProvider.CreateTimer(static state => ((BlockContentStream)state!).OnStalled(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>
@@ -102,7 +109,6 @@ internal sealed class BlockContentStream : Stream
         _position = 0;
         _md5?.Dispose();
         _md5 = _declaredMd5 is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        Restart();
         return 0;
     }
 
@@ -125,14 +131,21 @@ internal sealed class BlockContentStream : Stream
             return 0;
         }
 
+        // Filled whole: the caller's stream may hand over a few kilobytes at a time.
         var wanted = buffer[..(int)Math.Min(buffer.Length, remaining)];
-        var read = await ReadSourceAsync(wanted, cancellationToken).ConfigureAwait(false);
-        if (read == 0)
+        var read = 0;
+        while (read < wanted.Length)
         {
-            throw Fail(new EndOfStreamException($"The content of the block ended after {_position} of its {Length} bytes; nothing was staged."));
+            var got = await ReadSourceAsync(wanted[read..], cancellationToken).ConfigureAwait(false);
+            if (got == 0)
+            {
+                throw Fail(new EndOfStreamException($"The content of the block ended after {_position + read} of its {Length} bytes; nothing was staged."));
+            }
+
+            read += got;
         }
 
-        _md5?.AppendData(wanted.Span[..read]);
+        _md5?.AppendData(wanted.Span);
         if (_position + read == Length)
         {
             // Before the last bytes go out: the stream must end here, and match what was declared.
@@ -152,6 +165,33 @@ internal sealed class BlockContentStream : Stream
         Restart();
         return read;
     }
+
+    /// <summary>
+    /// How the SDK sends the body: through a pooled buffer of 1 MiB (the SDK asks for 80 KiB), filled whole, so the
+    /// socket gets few, large writes.
+    /// </summary>
+    public override async Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(Length - _position, 1, Math.Max(bufferSize, CopyBufferSize)));
+        try
+        {
+            int read;
+            while ((read = await ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// Stops the timeout once an attempt has its answer, or has failed: the SDK's wait before a retry is not the
+    /// service's stall. The next read starts it again.
+    /// </summary>
+    public void OnAttemptEnded() => Change(Timeout.InfiniteTimeSpan);
 
     public override void Flush()
     {
@@ -174,6 +214,8 @@ internal sealed class BlockContentStream : Stream
 
     private async ValueTask<int> ReadSourceAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
+        // The timeout is the service's: a slow caller is not a stalled service (the caller's stream has limits of its own).
+        Change(Timeout.InfiniteTimeSpan);
         try
         {
             return await _source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
@@ -185,11 +227,13 @@ internal sealed class BlockContentStream : Stream
         }
     }
 
-    private void Restart()
+    private void Restart() => Change(_progressTimeout);
+
+    private void Change(TimeSpan dueTime)
     {
         try
         {
-            _watchdog.Change(_progressTimeout, Timeout.InfiniteTimeSpan);
+            _watchdog.Change(dueTime, Timeout.InfiniteTimeSpan);
         }
         catch (ObjectDisposedException)
         {

@@ -237,6 +237,22 @@ public sealed class AzureBlobResilienceTests
     }
 
     [Fact]
+    public async Task StageBlock_ServiceTakesTheBodyButNeverAnswers_FailsUnavailableAfterRequestTimeoutWithoutRetry()
+    {
+        await using var server = new LoopbackBlobServer((_, _) => ServerAction.Stall());
+        var client = CreateClient(server.ConnectionString, options => options.RequestTimeout = TimeSpan.FromMilliseconds(300));
+        var bytes = Encoding.UTF8.GetBytes("chunk bytes");
+        var started = Stopwatch.GetTimestamp();
+
+        var error = await Assert.ThrowsAsync<StorageException>(() => BlockStore(client).StageBlockAsync(Blob, BlockId, new MemoryStream(bytes), bytes.Length));
+
+        Assert.Equal(StorageErrorCode.Unavailable, error.Code);
+        Assert.Contains("within 0.3 s", error.Message, StringComparison.Ordinal);
+        Assert.Single(server.Requests);
+        Assert.InRange(Stopwatch.GetElapsedTime(started), TimeSpan.Zero, s_unreachableBound);
+    }
+
+    [Fact]
     public async Task Write_CreateOnly_SendsIfNoneMatchStar()
     {
         await using var server = new LoopbackBlobServer((_, _) => Created("\"0x1\""));
