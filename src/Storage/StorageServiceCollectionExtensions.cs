@@ -23,9 +23,9 @@ public static class StorageServiceCollectionExtensions
     /// Uses the <see cref="TimeProvider"/> registered, or the system clock.
     /// </summary>
     /// <remarks>
-    /// For the AzureBlob provider it also registers, through <c>Microsoft.Extensions.Azure</c>, the one
-    /// <see cref="BlobServiceClient"/> both stores use, and the <see cref="AzureBlobConnection"/> it belongs to, so that
-    /// other components reuse the client and its settings. Without a connection string the client is authorized by
+    /// It also registers, for the AzureBlob provider, the one <see cref="BlobServiceClient"/> both stores use (through
+    /// <c>Microsoft.Extensions.Azure</c>) and the <see cref="AzureBlobConnection"/> it belongs to, so that other
+    /// components reuse the client and its settings; both are made on first use, so the FileSystem provider makes neither. Without a connection string the client is authorized by
     /// the <see cref="TokenCredential"/> registered, or by <see cref="DefaultAzureCredential"/>. The Azure SDK's own
     /// log events below Warning are filtered out: the stores log what failed.
     /// </remarks>
