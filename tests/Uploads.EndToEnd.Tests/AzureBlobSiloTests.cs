@@ -175,19 +175,18 @@ public sealed class AzureBlobSiloTests
         }
 
         // The bytes and the state are in Azurite, not in the silo's data folder.
-        var options = new AzureBlobStorageOptions { ConnectionString = azurite.ConnectionString };
-        using var client = new AzureBlobClient(options, TimeProvider.System, NullLogger<AzureBlobClient>.Instance);
-        var state = new AzureBlobGrainStateStore(client, options, NullLogger<AzureBlobGrainStateStore>.Instance);
+        var connection = AzureBlobConnection.Create(new AzureBlobStorageOptions { ConnectionString = azurite.ConnectionString }, credential: null);
+        var state = new AzureBlobGrainStateStore(connection, NullLogger<AzureBlobGrainStateStore>.Instance);
         var manifests = await state.ListKeysAsync("uploads/", startAfter: null, limit: 100, cancellationToken);
         var manifest = Assert.Single(manifests, key => key.EndsWith("/" + uploadId, StringComparison.Ordinal));
         var blobName = manifest["uploads/".Length..];
-        var blocks = new AzureBlobBlockStore(client, options, NullLogger<AzureBlobBlockStore>.Instance);
+        var blocks = new AzureBlobBlockStore(connection, TimeProvider.System, NullLogger<AzureBlobBlockStore>.Instance);
         var blob = await blocks.GetPropertiesAsync(blobName, cancellationToken);
         Assert.NotNull(blob);
         Assert.Equal(payload.Size, blob.Length);
         Assert.Equal(completed.Result.ETag, blob.ETag);
         Assert.Empty(await blocks.ListStagedBlocksAsync(blobName, cancellationToken));
-        _output.WriteLine($"Committed {blob.Length} bytes to {blocks.Container}/{blobName} at {client.BlobEndpoint}.");
+        _output.WriteLine($"Committed {blob.Length} bytes to {blocks.Container}/{blobName} at {connection.BlobEndpoint}.");
     }
 
     /// <summary>Sends chunks with <see cref="Workers"/> workers until half are answered 200, then kills the silo mid-flight.</summary>
