@@ -8,7 +8,7 @@ namespace Uploads.Bench;
 
 /// <summary>
 /// Ingest over Azure Blob Storage, emulated by Azurite on this machine: (a) the chunks staged straight through
-/// <see cref="AzureBlobBlockStore"/> and committed with one Put Block List (the limit: what our REST client and
+/// <see cref="AzureBlobBlockStore"/> and committed with one Put Block List (the limit: what the Azure SDK and
 /// Azurite take) beside (b) the same chunks sent through the HTTP API to a silo process on the same Azurite (see
 /// <see cref="IngestMeasurement"/>). Each concurrency gets a fresh Azurite, so earlier runs' blocks do not weigh on later ones.
 /// </summary>
@@ -27,8 +27,7 @@ internal static class AzuriteIngestBenchmark
             await using (var azurite = await AzuriteProcess.StartAsync())
             {
                 var storage = new AzureBlobStorageOptions { ConnectionString = azurite.ConnectionString };
-                using var client = new AzureBlobClient(storage, TimeProvider.System, NullLogger<AzureBlobClient>.Instance);
-                var blocks = new AzureBlobBlockStore(client, storage, NullLogger<AzureBlobBlockStore>.Instance);
+                var blocks = new AzureBlobBlockStore(AzureBlobConnection.Create(storage, credential: null), TimeProvider.System, NullLogger<AzureBlobBlockStore>.Instance);
                 var settings = new Dictionary<string, string>
                 {
                     ["Uploads__Storage__Provider"] = "AzureBlob",

@@ -49,20 +49,35 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
     {
         if (options is null)
         {
-            failures.Add($"{AzureBlobSection} is missing; set at least {AzureBlobSection}:ConnectionString.");
+            failures.Add($"{AzureBlobSection} is missing; set at least {AzureBlobSection}:ConnectionString or {AzureBlobSection}:ServiceUri.");
             return;
         }
 
-        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+        var hasConnectionString = !string.IsNullOrWhiteSpace(options.ConnectionString);
+        var hasServiceUri = !string.IsNullOrWhiteSpace(options.ServiceUri);
+        if (hasConnectionString && hasServiceUri)
         {
             failures.Add(
-                $"{AzureBlobSection}:ConnectionString is empty; set it to the storage account's connection string " +
-                "(DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...;EndpointSuffix=core.windows.net), " +
-                "or to \"UseDevelopmentStorage=true\" for Azurite on 127.0.0.1:10000.");
+                $"{AzureBlobSection}:ServiceUri and {AzureBlobSection}:ConnectionString are both set; set it to \"\" to use the connection string, " +
+                "or leave the connection string empty to use the service URI with DefaultAzureCredential.");
         }
-        else if (!AzureStorageConnectionString.TryParse(options.ConnectionString, out _, out var error))
+        else if (!hasConnectionString && !hasServiceUri)
         {
-            failures.Add($"{AzureBlobSection}:ConnectionString cannot be used: {error.TrimEnd('.')}; set it as the Azure portal shows it under \"Access keys\", or to \"UseDevelopmentStorage=true\".");
+            failures.Add(
+                $"{AzureBlobSection}:ConnectionString is empty, and so is {AzureBlobSection}:ServiceUri; set it to the storage account's connection string " +
+                "(DefaultEndpointsProtocol=https;AccountName=...;AccountKey=...;EndpointSuffix=core.windows.net), " +
+                "or to \"UseDevelopmentStorage=true\" for Azurite on 127.0.0.1:10000; " +
+                $"or set {AzureBlobSection}:ServiceUri to https://<account>.blob.core.windows.net to sign in with DefaultAzureCredential.");
+        }
+        else if (hasConnectionString && !AzureBlobConnection.TryGetEndpoint(options.ConnectionString, out _, out var error))
+        {
+            failures.Add($"{AzureBlobSection}:ConnectionString cannot be used: {error}; set it as the Azure portal shows it under \"Access keys\", or to \"UseDevelopmentStorage=true\".");
+        }
+        else if (hasServiceUri && !IsServiceUri(options.ServiceUri))
+        {
+            failures.Add(
+                $"{AzureBlobSection}:ServiceUri \"{options.ServiceUri}\" is not the account's Blob service endpoint; " +
+                "set it to https://<account>.blob.core.windows.net (http only for an emulator on this machine).");
         }
 
         var containerValid = AzureContainerNames.IsValid(options.Container);
@@ -100,6 +115,11 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             failures.Add($"{AzureBlobSection}:RetryBaseDelay is {options.RetryBaseDelay}; set it to at most {s_maxRetryBaseDelay}, for example \"00:00:00.250\".");
         }
     }
+
+    private static bool IsServiceUri(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) &&
+        uri.Query.Length == 0 &&
+        (uri.Scheme == Uri.UriSchemeHttps || (uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback));
 
     private static void AddIfOutside(List<string> failures, string setting, TimeSpan value, TimeSpan max, string example)
     {

@@ -1,5 +1,5 @@
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
+using Uploads.Storage.AzureBlob;
 using Uploads.Storage.FileSystem;
 
 namespace Uploads.Storage;
@@ -10,7 +10,8 @@ public static class UploadsGrainStorageSiloBuilderExtensions
     /// <summary>
     /// Adds a grain storage provider named <paramref name="name"/> on the provider that
     /// <c>Uploads:Storage:Provider</c> names, so that one setting switches both the bytes and the state: the data
-    /// folder (<see cref="FileSystemGrainStorage"/>) or Orleans' Azure Blob grain storage in the state container.
+    /// folder (<see cref="FileSystemGrainStorage"/>) or Orleans' Azure Blob grain storage in the state container, through
+    /// the process's one <see cref="AzureBlobConnection"/>.
     /// Grain state is serialized with System.Text.Json on both.
     /// </summary>
     public static ISiloBuilder AddUploadsGrainStorage(this ISiloBuilder builder, string name)
@@ -21,11 +22,11 @@ public static class UploadsGrainStorageSiloBuilderExtensions
         if (StorageOptionsValidator.IsAzureBlob(provider))
         {
             builder.Services.AddAzureBlobGrainStorage(name, (OptionsBuilder<Orleans.Configuration.AzureBlobStorageOptions> options) =>
-                options.Configure<IOptions<StorageOptions>>((blob, storage) =>
+                options.Configure<AzureBlobConnection>((blob, connection) =>
                 {
-                    var settings = storage.Value.AzureBlob;
-                    blob.BlobServiceClient = new BlobServiceClient(settings.ConnectionString, AzureBlob.AzureBlobClientOptionsFactory.Create(settings));
-                    blob.ContainerName = settings.GetStateContainer();
+                    // The process's one client: the block store's, with its retries, timeouts and credential.
+                    blob.BlobServiceClient = connection.Client;
+                    blob.ContainerName = connection.StateContainer;
                 }));
             return builder;
         }

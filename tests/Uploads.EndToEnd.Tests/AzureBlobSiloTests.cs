@@ -176,22 +176,21 @@ public sealed class AzureBlobSiloTests
         }
 
         // The bytes and the state are in Azurite, not in the silo's data folder.
-        var options = new AzureBlobStorageOptions { ConnectionString = azurite.ConnectionString };
-        using var client = new AzureBlobClient(options, TimeProvider.System, NullLogger<AzureBlobClient>.Instance);
-        var state = new AzureBlobGrainStateStore(client, options, NullLogger<AzureBlobGrainStateStore>.Instance);
+        var connection = AzureBlobConnection.Create(new AzureBlobStorageOptions { ConnectionString = azurite.ConnectionString }, credential: null);
+        var state = new AzureBlobGrainStateStore(connection, NullLogger<AzureBlobGrainStateStore>.Instance);
         var blobName = UploadKeys.GrainKey("local", uploadId);
 
         // Orleans' Azure Blob grain storage names a state's blob {state name}-{grain id}.json.
         var manifest = $"{UploadKeys.ManifestStateName}-{UploadKeys.UploadGrainId(blobName)}.json";
         var prefix = $"{UploadKeys.ManifestStateName}-{UploadKeys.GrainType}/{UploadKeys.TenantSegment("local")}/";
         Assert.Contains(manifest, await state.ListKeysAsync(prefix, startAfter: null, limit: 100, cancellationToken));
-        var blocks = new AzureBlobBlockStore(client, options, NullLogger<AzureBlobBlockStore>.Instance);
+        var blocks = new AzureBlobBlockStore(connection, TimeProvider.System, NullLogger<AzureBlobBlockStore>.Instance);
         var blob = await blocks.GetPropertiesAsync(blobName, cancellationToken);
         Assert.NotNull(blob);
         Assert.Equal(payload.Size, blob.Length);
         Assert.Equal(completed.Result.ETag, blob.ETag);
         Assert.Empty(await blocks.ListStagedBlocksAsync(blobName, cancellationToken));
-        _output.WriteLine($"Committed {blob.Length} bytes to {blocks.Container}/{blobName} at {client.BlobEndpoint}.");
+        _output.WriteLine($"Committed {blob.Length} bytes to {blocks.Container}/{blobName} at {connection.BlobEndpoint}.");
     }
 
     /// <summary>Sends chunks with <see cref="Workers"/> workers until half are answered 200, then kills the silo mid-flight.</summary>

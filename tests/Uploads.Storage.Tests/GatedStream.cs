@@ -4,7 +4,7 @@ namespace Uploads.Storage.Tests;
 /// A stream over fixed bytes that stops after the first <c>gateAt</c> bytes until the test opens the gate, so a
 /// test can look at the store while a write is in progress, without sleeping.
 /// </summary>
-public sealed class GatedStream : Stream
+public sealed class GatedStream : ForwardOnlyStream
 {
     private readonly byte[] _data;
     private readonly int _gateAt;
@@ -20,20 +20,6 @@ public sealed class GatedStream : Stream
 
     /// <summary>Completes when the reader has read everything before the gate and waits at it.</summary>
     public Task Reached => _reached.Task;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public void Open() => _opened.TrySetResult();
 
@@ -51,19 +37,4 @@ public sealed class GatedStream : Stream
         _position += count;
         return count;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException("Read asynchronously.");
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

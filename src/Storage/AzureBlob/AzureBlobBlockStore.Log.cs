@@ -12,4 +12,7 @@ public sealed partial class AzureBlobBlockStore
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Released the staged blocks of blob {BlobName}, which was never committed.")]
     private partial void LogStagedBlocksReleased(string blobName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Operation} of blob {BlobName} failed after the SDK's retries: {Failure}")]
+    private partial void LogOperationFailed(string operation, string blobName, string failure);
 }

@@ -16,7 +16,14 @@ public sealed class AzureBlobBlockStoreTests : BlockStoreContractTests
     }
 
     protected override IBlockStore CreateStore() =>
-        new AzureBlobBlockStore(_azurite.Client, _azurite.Options, NullLogger<AzureBlobBlockStore>.Instance);
+        new AzureBlobBlockStore(_azurite.Connection, TimeProvider.System, NullLogger<AzureBlobBlockStore>.Instance);
+
+    private AzureBlobBlockStore StoreWithRequestTimeout(TimeSpan requestTimeout)
+    {
+        var options = _azurite.Options;
+        options.RequestTimeout = requestTimeout;
+        return new AzureBlobBlockStore(AzureBlobConnection.Create(options, credential: null), TimeProvider.System, NullLogger<AzureBlobBlockStore>.Instance);
+    }
 
     private static readonly BlobCommitOptions s_binary = new("application/octet-stream", new Dictionary<string, string>());
 
@@ -57,6 +64,30 @@ public sealed class AzureBlobBlockStoreTests : BlockStoreContractTests
         await Store.CommitBlockListAsync(blob, [id], s_binary);
 
         Assert.Equal(bytes, await ReadAsync(blob, 0, bytes.Length));
+    }
+
+    [Fact]
+    public async Task StageBlock_SlowClientWhoseBytesKeepMoving_OutlastsRequestTimeout()
+    {
+        var store = StoreWithRequestTimeout(TimeSpan.FromMilliseconds(500));
+        var blob = NewBlobName();
+        var id = BlockId(0);
+        var bytes = RandomBytes(4_000);
+
+        // Eight pieces 200 ms apart: 1.6 s in all, more than three times the timeout.
+        await store.StageBlockAsync(blob, id, new TrickleStream(bytes, pieceSize: 500, pause: TimeSpan.FromMilliseconds(200)), bytes.Length);
+        await store.CommitBlockListAsync(blob, [id], s_binary);
+
+        Assert.Equal(bytes, await ReadAsync(blob, 0, bytes.Length));
+    }
+
+    [Fact]
+    public void Connection_AzuriteConnectionString_IsEmulatorWithoutCredential()
+    {
+        Assert.True(_azurite.Connection.IsEmulator);
+        Assert.Equal(_azurite.Azurite.BlobEndpoint.AbsoluteUri.TrimEnd('/'), _azurite.Connection.BlobEndpoint.AbsoluteUri.TrimEnd('/'));
+        Assert.Null(_azurite.Connection.Credential);
+        Assert.Equal(_azurite.Azurite.ConnectionString, _azurite.Connection.ConnectionString);
     }
 
     [Fact]

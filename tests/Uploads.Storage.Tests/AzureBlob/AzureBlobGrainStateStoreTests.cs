@@ -15,5 +15,5 @@ public sealed class AzureBlobGrainStateStoreTests : GrainStateStoreContractTests
     }
 
     protected override IGrainStateStore CreateStore() =>
-        new AzureBlobGrainStateStore(_azurite.Client, _azurite.Options, NullLogger<AzureBlobGrainStateStore>.Instance);
+        new AzureBlobGrainStateStore(_azurite.Connection, NullLogger<AzureBlobGrainStateStore>.Instance);
 }

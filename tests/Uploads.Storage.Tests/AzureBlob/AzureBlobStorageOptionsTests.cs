@@ -1,3 +1,7 @@
+using Azure.Core;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -13,6 +17,7 @@ public sealed class AzureBlobStorageOptionsTests
         var options = new AzureBlobStorageOptions();
 
         Assert.Equal("", options.ConnectionString);
+        Assert.Equal("", options.ServiceUri);
         Assert.Equal("uploads", options.Container);
         Assert.Equal("", options.StateContainer);
         Assert.Equal("uploads-state", options.GetStateContainer());
@@ -41,6 +46,56 @@ public sealed class AzureBlobStorageOptionsTests
         Assert.Equal("media", blocks.Container);
         Assert.Equal("media-state", state.Container);
         Assert.Same(blocks, services.GetRequiredService<IBlockStore>());
+
+        // One client for the process, registered through Microsoft.Extensions.Azure, and the connection it belongs to.
+        var connection = services.GetRequiredService<AzureBlobConnection>();
+        Assert.Same(connection.Client, services.GetRequiredService<BlobServiceClient>());
+        Assert.Same(connection.Client, services.GetRequiredService<IAzureClientFactory<BlobServiceClient>>().CreateClient("Default"));
+        Assert.Equal("UseDevelopmentStorage=true", connection.ConnectionString);
+        Assert.True(connection.IsEmulator);
+        Assert.Equal("http://127.0.0.1:10000/devstoreaccount1", connection.BlobEndpoint.AbsoluteUri.TrimEnd('/'));
+    }
+
+    [Fact]
+    public void AddUploadsStorage_ServiceUriWithoutConnectionString_UsesTheRegisteredTokenCredential()
+    {
+        var credential = new DefaultAzureCredential();
+        using var services = Build(
+            new()
+            {
+                ["Uploads:Storage:Provider"] = "AzureBlob",
+                ["Uploads:Storage:AzureBlob:ServiceUri"] = "https://uploadsaccount.blob.core.windows.net",
+            },
+            collection => collection.AddSingleton<TokenCredential>(credential));
+        services.GetRequiredService<IStartupValidator>().Validate();
+
+        var connection = services.GetRequiredService<AzureBlobConnection>();
+
+        Assert.Null(connection.ConnectionString);
+        Assert.Same(credential, connection.Credential);
+        Assert.False(connection.IsEmulator);
+        Assert.Equal("uploadsaccount", connection.Client.AccountName);
+        Assert.Same(connection.Client, services.GetRequiredService<BlobServiceClient>());
+    }
+
+    [Theory]
+    [InlineData("UseDevelopmentStorage=true", "https://a.blob.core.windows.net", "ServiceUri")]
+    [InlineData("", "", "ConnectionString")]
+    [InlineData("", "http://a.blob.core.windows.net", "ServiceUri")]
+    [InlineData("", "https://a.blob.core.windows.net/?sv=2026-06-06&sig=x", "ServiceUri")]
+    [InlineData("", "not a uri", "ServiceUri")]
+    public void Validate_AccountNamedWrongly_ReportsWhichSettingToFix(string connectionString, string serviceUri, string setting)
+    {
+        using var services = Build(new()
+        {
+            ["Uploads:Storage:Provider"] = "AzureBlob",
+            ["Uploads:Storage:AzureBlob:ConnectionString"] = connectionString,
+            ["Uploads:Storage:AzureBlob:ServiceUri"] = serviceUri,
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.StartsWith($"Uploads:Storage:AzureBlob:{setting} ", Assert.Single(error.Failures), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -114,11 +169,12 @@ public sealed class AzureBlobStorageOptionsTests
         }
     }
 
-    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    private static ServiceProvider Build(Dictionary<string, string?> settings, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
+        configure?.Invoke(services);
         services.AddUploadsStorage();
         return services.BuildServiceProvider();
     }
