@@ -44,8 +44,9 @@ internal sealed partial class UploadSweeper : BackgroundService
             {
                 return;
             }
-            catch (Exception exception) when (exception is OrleansException or TimeoutException or Storage.StorageException)
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
+                // A failed pass must not end this loop (nor, as a background service's failure would, the host).
                 LogPassFailed(_logger, exception);
             }
         }

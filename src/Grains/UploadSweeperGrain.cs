@@ -68,9 +68,10 @@ internal sealed partial class UploadSweeperGrain : Grain, IUploadSweeperGrain
                     acted++;
                 }
             }
-            catch (Exception exception) when (exception is StorageException or OrleansException or UploadException or TimeoutException)
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
-                // One upload's trouble must not stop the sweep; the next pass comes back to it.
+                // One upload's trouble (its grain, our store, or a grain storage provider's own exception type) must
+                // not stop the sweep; the next pass comes back to it.
                 LogSweepFailed(_logger, key, exception);
             }
         }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Storage;
 using Uploads.Storage.AzureBlob;
 using Uploads.Storage.FileSystem;
 
@@ -21,13 +23,19 @@ public static class UploadsGrainStorageSiloBuilderExtensions
         var provider = builder.Configuration[$"{StorageOptions.SectionName}:{nameof(StorageOptions.Provider)}"] ?? StorageOptions.FileSystemProvider;
         if (StorageOptionsValidator.IsAzureBlob(provider))
         {
-            builder.Services.AddAzureBlobGrainStorage(name, (OptionsBuilder<Orleans.Configuration.AzureBlobStorageOptions> options) =>
+            // Orleans' provider under a name of its own; the grains get it through the adapter, which reports a store
+            // failure as ours are reported.
+            var inner = name + "-azure-blob";
+            builder.Services.AddAzureBlobGrainStorage(inner, (OptionsBuilder<Orleans.Configuration.AzureBlobStorageOptions> options) =>
                 options.Configure<AzureBlobConnection>((blob, connection) =>
                 {
                     // The process's one client: the block store's, with its retries, timeouts and credential.
                     blob.BlobServiceClient = connection.Client;
                     blob.ContainerName = connection.StateContainer;
                 }));
+            builder.Services.AddKeyedSingleton<IGrainStorage>(name, (services, _) => new AzureBlobGrainStorageAdapter(
+                services.GetRequiredKeyedService<IGrainStorage>(inner),
+                services.GetRequiredService<AzureBlobConnection>().BlobEndpoint));
             return builder;
         }
 

@@ -66,12 +66,13 @@ internal sealed partial class UploadsExceptionHandler : IExceptionHandler
     }
 
     /// <summary>
-    /// The failure a grain call stands for: Orleans wraps what a storage provider throws in an
-    /// <see cref="OrleansException"/>, so the store's own exception is found inside it.
+    /// The failure a grain call stands for: Orleans wraps what a storage provider throws (in an
+    /// <see cref="OrleansException"/>, or in the error of an activation that could not read its state), so our store's
+    /// own exception, or a refusal, is looked for inside it.
     /// </summary>
     private static Exception Unwrap(Exception exception)
     {
-        for (var current = exception; current is OrleansException { InnerException: { } inner }; current = inner)
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
         {
             if (inner is StorageException or UploadException)
             {
