@@ -26,7 +26,7 @@ public sealed class ClusterTests
 
     private static readonly TimeSpan s_testTimeout = TimeSpan.FromMinutes(2);
 
-    // The bound: calls for a killed silo's uploads succeed on the survivors within 15 seconds.
+    // The failover bound: calls for a killed silo's uploads succeed on the survivors within 15 seconds.
     private static readonly TimeSpan s_takeoverBound = TimeSpan.FromSeconds(15);
 
     private readonly ITestOutputHelper _output;
