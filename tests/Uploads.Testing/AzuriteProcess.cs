@@ -334,19 +334,7 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    private static int GetFreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
+    private static int GetFreeLoopbackPort() => LoopbackPorts.Next();
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int processId, int signal);

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -91,13 +89,8 @@ public sealed class InProcessSilo : IAsyncDisposable
         _host.Dispose();
     }
 
-    /// <summary>A loopback port nothing listens on now.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A loopback port for one of the silo's Orleans endpoints (see <see cref="LoopbackPorts"/>).</summary>
+    public static int FreePort() => LoopbackPorts.Next();
 
     private static IBlockStore CreateInner(IServiceProvider services, ServiceDescriptor descriptor) =>
         (IBlockStore)(descriptor.ImplementationInstance

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace Uploads.Testing;
@@ -291,23 +290,8 @@ public sealed class SiloProcess : IAsyncDisposable
         ["Orleans__Endpoints__AdvertisedIPAddress"] = "127.0.0.1",
     };
 
-    /// <summary>
-    /// A loopback port free at the time of asking, for a further listener of a silo (its cluster's internal URL, say).
-    /// Another process may take it before the silo binds it; silos fail to start then, and say so.
-    /// </summary>
-    public static int GetFreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
+    /// <summary>A loopback port for a further listener beside a silo (see <see cref="LoopbackPorts"/>).</summary>
+    public static int GetFreeLoopbackPort() => LoopbackPorts.Next();
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int processId, int signal);
