@@ -1,8 +1,11 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using Uploads.Abstractions;
 using Uploads.Grains;
+using Uploads.Testing;
 
 namespace Uploads.Bench;
 
@@ -24,7 +27,7 @@ internal static class CommitCostBenchmark
         var rows = new List<IReadOnlyList<string>>();
         try
         {
-            await using var silo = await CountingSilo.StartAsync(root);
+            await using var silo = await StartCountingSiloAsync(root);
             using var orleansWrites = new OrleansStorageWriteCounter();
             foreach (var chunkCount in options.CommitChunkCounts)
             {
@@ -39,10 +42,10 @@ internal static class CommitCostBenchmark
                 for (var index = 0; index < chunkCount; index++)
                 {
                     var target = await upload.BeginChunkAsync(index, 1);
-                    var before = silo.Storage.Snapshot();
+                    var before = CountedStorage(silo).Snapshot();
                     var orleansBefore = orleansWrites.Count;
                     await upload.CommitChunkAsync(new ChunkCommit(index, target.BlockId, 1, new byte[32]));
-                    var after = silo.Storage.Snapshot();
+                    var after = CountedStorage(silo).Snapshot();
                     totalOrleansWrites += orleansWrites.Count - orleansBefore;
                     lastCommitBytes = after.Bytes - before.Bytes;
                     totalBytes += lastCommitBytes;
@@ -85,10 +88,10 @@ internal static class CommitCostBenchmark
         IReadOnlyList<string> row;
         try
         {
-            await using var silo = await CountingSilo.StartAsync(root);
+            await using var silo = await StartCountingSiloAsync(root);
             var upload = silo.Upload("commit-parallel", tenant: "bench");
             await upload.CreateAsync(new CreateUploadCommand("bench.bin", "application/octet-stream", chunkCount, 1, new Dictionary<string, string>()));
-            var before = silo.Storage.Snapshot();
+            var before = CountedStorage(silo).Snapshot();
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             await Parallel.ForEachAsync(
                 Enumerable.Range(0, chunkCount),
@@ -100,7 +103,7 @@ internal static class CommitCostBenchmark
                     await upload.CommitChunkAsync(new ChunkCommit(index, target.BlockId, 1, new byte[32]), token);
                 });
             var elapsed = stopwatch.Elapsed.TotalSeconds;
-            var after = silo.Storage.Snapshot();
+            var after = CountedStorage(silo).Snapshot();
             row =
             [
                 chunkCount.ToString("N0", CultureInfo.InvariantCulture),
@@ -122,6 +125,17 @@ internal static class CommitCostBenchmark
             "Each chunk is staged as a block and committed by the upload's grain; commits of one upload are serialized by the grain, " +
             "and each is one conditional write of its page of parts. No conflict retries happen within one silo."));
     }
+
+    /// <summary>
+    /// One silo in this process (<see cref="InProcessSilo"/>: real grains, the FileSystem stores and grain storage in
+    /// <paramref name="root"/>) with the upload grains' storage provider wrapped in a <see cref="CountingGrainStorage"/>.
+    /// </summary>
+    private static Task<InProcessSilo> StartCountingSiloAsync(string root) =>
+        InProcessSilo.StartAsync(root, decorateGrainStorage: static (inner, services) => new CountingGrainStorage(inner, services.GetRequiredService<IGrainStorageSerializer>()));
+
+    /// <summary>What the upload grains of <paramref name="silo"/> have written to grain storage.</summary>
+    private static CountingGrainStorage CountedStorage(InProcessSilo silo) =>
+        (CountingGrainStorage)silo.Services.GetRequiredKeyedService<IGrainStorage>(UploadKeys.StorageName);
 
     private static long SingleRecordManifestBytes(int chunkCount)
     {

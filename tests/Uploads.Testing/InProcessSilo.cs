@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Storage;
 using Uploads.Abstractions;
 using Uploads.Grains;
 using Uploads.Storage;
@@ -34,7 +35,8 @@ public sealed class InProcessSilo : IAsyncDisposable
         string root,
         TimeProvider? timeProvider = null,
         Func<IBlockStore, IBlockStore>? decorateBlocks = null,
-        IDictionary<string, string?>? settings = null)
+        IDictionary<string, string?>? settings = null,
+        Func<IGrainStorage, IServiceProvider, IGrainStorage>? decorateGrainStorage = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -62,6 +64,14 @@ public sealed class InProcessSilo : IAsyncDisposable
         {
             silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "uploads-tests", clusterId: "silo-" + Guid.NewGuid().ToString("N"));
             silo.AddUploadsGrainStorage(UploadKeys.StorageName);
+            if (decorateGrainStorage is not null)
+            {
+                var inner = silo.Services.Last(d => d.ServiceType == typeof(IGrainStorage) && Equals(d.ServiceKey, UploadKeys.StorageName));
+                silo.Services.Remove(inner);
+                silo.Services.AddKeyedSingleton<IGrainStorage>(
+                    UploadKeys.StorageName,
+                    (services, key) => decorateGrainStorage((IGrainStorage)inner.KeyedImplementationFactory!(services, key), services));
+            }
         });
         if (decorateBlocks is not null)
         {
